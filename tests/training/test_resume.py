@@ -1,0 +1,42 @@
+import numpy as np
+import pytest
+import torch
+
+from tests.vmdcore.helpers import tiny_model
+from training.trainer import TrainConfig, train
+
+
+def _batches(n, rng):
+    return torch.from_numpy(rng.integers(0, 7, size=(n, 12))), None
+
+
+def test_interrupted_run_resumes_to_the_same_weights(tmp_path):
+    config = TrainConfig(steps=10, batch_size=8, warmup_steps=2, kl_anneal_steps=5, log_every=5, save_every_s=0.0)
+    straight = train(tiny_model(latent_dim=4), _batches, config, tmp_path / "a", progress=False)
+
+    calls = []
+
+    def crash_after_five(n, rng):
+        calls.append(n)
+        if len(calls) > 5:
+            raise KeyboardInterrupt
+        return _batches(n, rng)
+
+    with pytest.raises(KeyboardInterrupt):
+        train(tiny_model(latent_dim=4), crash_after_five, config, tmp_path / "b", progress=False)
+    resumed = train(tiny_model(latent_dim=4, seed=99), _batches, config, tmp_path / "b", progress=False)
+
+    for (name, a), (_, b) in zip(straight.state_dict().items(), resumed.state_dict().items()):
+        assert torch.allclose(a, b, atol=1e-6), name
+    lines = (tmp_path / "b" / "metrics.jsonl").read_text().splitlines()
+    assert len(lines) == 2  # steps 5 and 10, one per run
+
+
+def test_metrics_log_has_loss_terms_and_throughput(tmp_path):
+    import json
+
+    config = TrainConfig(steps=4, batch_size=8, warmup_steps=1, log_every=2)
+    train(tiny_model(latent_dim=4), _batches, config, tmp_path, progress=False)
+    record = json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[-1])
+    assert {"loss", "recon", "kl", "beta", "lr", "samples_per_s"} <= set(record)
+    assert np.isfinite(record["loss"])

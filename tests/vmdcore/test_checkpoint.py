@@ -1,0 +1,128 @@
+import json
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import save_file
+
+from vmdcore.checkpoint import CheckpointError, CheckpointInfo, load_checkpoint, read_info, save_checkpoint
+from vmdcore.sampling import SamplerConfig, run
+
+from .helpers import tiny_model
+
+
+def _save(model, path, **kw):
+    info = CheckpointInfo(task="synthetic", config=model.config, vocabulary=[str(i) for i in range(model.config.vocab_size)],
+                          recipe={"command": "vmd-train synthetic ..."}, metrics={"accuracy": 0.9}, name="tiny", **kw)
+    return save_checkpoint(model, info, path)
+
+
+@pytest.mark.parametrize("latent_dim,block_size", [(0, 0), (4, 0), (4, 4)])
+def test_round_trip_gives_the_same_model_and_metadata(tmp_path, latent_dim, block_size):
+    model = tiny_model(latent_dim=latent_dim, block_size=block_size)
+    path = _save(model, tmp_path / "m.safetensors")
+    loaded, info = load_checkpoint(path)
+    assert info.config == model.config and info.kind == ("vmd" if latent_dim else "mdm")
+    assert info.recipe["command"].startswith("vmd-train") and info.metrics["accuracy"] == 0.9
+    initial = np.full((4, 12), model.config.mask_id)
+    a = run(model, initial, SamplerConfig(nfe=3, seed=5))
+    b = run(loaded, initial, SamplerConfig(nfe=3, seed=5))
+    assert (a.final == b.final).all()
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(CheckpointError, match="not found"):
+        load_checkpoint(tmp_path / "nope.safetensors")
+
+
+def test_truncated_file(tmp_path):
+    path = _save(tiny_model(), tmp_path / "m.safetensors")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(CheckpointError, match="truncated|damaged"):
+        load_checkpoint(path)
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.safetensors"
+    path.write_bytes(b"")
+    with pytest.raises(CheckpointError, match="empty or truncated"):
+        read_info(path)
+
+
+def test_pickle_is_refused_without_unpickling(tmp_path):
+    path = tmp_path / "model.pt"
+    torch.save(tiny_model().state_dict(), path)
+    with pytest.raises(CheckpointError, match="pickle"):
+        load_checkpoint(path)
+    legacy = tmp_path / "legacy.pkl"
+    legacy.write_bytes(b"\x80\x04\x95" + b"\x00" * 64)
+    with pytest.raises(CheckpointError, match="pickle"):
+        load_checkpoint(legacy)
+
+
+def test_foreign_file(tmp_path):
+    path = tmp_path / "notes.safetensors"
+    path.write_text("just some text that is definitely not a checkpoint")
+    with pytest.raises(CheckpointError, match="not a safetensors"):
+        load_checkpoint(path)
+
+
+def test_safetensors_without_vmd_metadata(tmp_path):
+    path = tmp_path / "other.safetensors"
+    save_file({"w": torch.zeros(3)}, str(path))
+    with pytest.raises(CheckpointError, match="not a VMD checkpoint"):
+        load_checkpoint(path)
+
+
+def _rewrite_metadata(path, change):
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="pt") as f:
+        meta = json.loads(f.metadata()["vmd"])
+        tensors = {k: f.get_tensor(k) for k in f.keys()}
+    change(meta)
+    save_file(tensors, str(path), metadata={"vmd": json.dumps(meta)})
+
+
+def test_tensors_that_do_not_match_the_declared_model(tmp_path):
+    path = _save(tiny_model(), tmp_path / "m.safetensors")
+    _rewrite_metadata(path, lambda m: m["model"].update(d_model=64))
+    with pytest.raises(CheckpointError, match="shape"):
+        load_checkpoint(path)
+    _rewrite_metadata(path, lambda m: m["model"].update(d_model=32, n_layers=3))
+    with pytest.raises(CheckpointError, match="does not match"):
+        load_checkpoint(path)
+
+
+def test_newer_format_and_bad_settings(tmp_path):
+    path = _save(tiny_model(), tmp_path / "m.safetensors")
+    _rewrite_metadata(path, lambda m: m.update(format_version=99))
+    with pytest.raises(CheckpointError, match="version 99"):
+        read_info(path)
+    _rewrite_metadata(path, lambda m: m.update(format_version=1, model={**m["model"], "wings": 2}))
+    with pytest.raises(CheckpointError, match="invalid model settings"):
+        read_info(path)
+
+
+def test_wrong_task_or_kind_is_named(tmp_path):
+    path = _save(tiny_model(), tmp_path / "m.safetensors")
+    with pytest.raises(CheckpointError, match="'synthetic' model, but a 'sudoku'"):
+        load_checkpoint(path, expect_task="sudoku")
+    with pytest.raises(CheckpointError, match="MDM model, but a VMD"):
+        load_checkpoint(path, expect_kind="vmd")
+
+
+def test_nan_weights_are_refused(tmp_path):
+    model = tiny_model()
+    with torch.no_grad():
+        model.denoiser.head.weight[0, 0] = float("nan")
+    path = _save(model, tmp_path / "m.safetensors")
+    with pytest.raises(CheckpointError, match="NaN"):
+        load_checkpoint(path)
+
+
+def test_folder_instead_of_file(tmp_path):
+    with pytest.raises(CheckpointError, match="folder"):
+        load_checkpoint(tmp_path)

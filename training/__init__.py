@@ -1,0 +1,1 @@
+"""Command-line training and evaluation that produce and judge the bundled checkpoints."""

@@ -1,0 +1,65 @@
+"""Resumable training state in safetensors (model, AdamW moments, RNG), never a pickle."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from safetensors import safe_open
+from safetensors.torch import save_file
+
+STATE_FILE = "train_state.safetensors"
+
+
+def save_state(
+    run_dir: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer, step: int, rng: np.random.Generator, extra: dict[str, Any]
+) -> Path:
+    tensors: dict[str, torch.Tensor] = {f"model.{k}": v.detach().cpu().contiguous().clone() for k, v in model.state_dict().items()}
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    for index, param in enumerate(params):
+        for key, value in optimizer.state.get(param, {}).items():
+            tensors[f"optim.{index}.{key}"] = torch.as_tensor(value).detach().cpu().contiguous().clone()
+    tensors["rng.torch"] = torch.get_rng_state()
+    meta = {
+        "step": step,
+        "numpy_rng": rng.bit_generator.state,
+        "param_groups": [{k: v for k, v in g.items() if k != "params"} for g in optimizer.param_groups],
+        "extra": extra,
+    }
+    path = run_dir / STATE_FILE
+    fd, tmp = tempfile.mkstemp(dir=run_dir, suffix=".tmp")
+    os.close(fd)
+    save_file(tensors, tmp, metadata={"state": json.dumps(meta)})
+    os.replace(tmp, path)
+    return path
+
+
+def load_state(
+    run_dir: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer, rng: np.random.Generator
+) -> tuple[int, dict[str, Any]] | None:
+    """Restore in place; returns (step, extra) or None when the folder holds no state."""
+    path = run_dir / STATE_FILE
+    if not path.exists():
+        return None
+    with safe_open(str(path), framework="pt") as f:
+        meta = json.loads(f.metadata()["state"])
+        tensors = {k: f.get_tensor(k) for k in f.keys()}
+    model.load_state_dict({k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")})
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    for index, param in enumerate(params):
+        prefix = f"optim.{index}."
+        state = {k[len(prefix):]: v.to(param.device) for k, v in tensors.items() if k.startswith(prefix)}
+        if state:
+            if "step" in state:
+                state["step"] = state["step"].cpu()
+            optimizer.state[param] = state
+    for group, saved in zip(optimizer.param_groups, meta["param_groups"]):
+        group.update(saved)
+    torch.set_rng_state(tensors["rng.torch"])
+    rng.bit_generator.state = meta["numpy_rng"]
+    return int(meta["step"]), dict(meta.get("extra", {}))

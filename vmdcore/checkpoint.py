@@ -1,0 +1,187 @@
+"""Checkpoints: one .safetensors file per model, with a JSON metadata record.
+
+Loading never unpickles. Every failure -- a missing, truncated, foreign, pickled or
+mismatched file -- raises CheckpointError with a message a user can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import safe_open
+from safetensors.torch import save_file
+
+from .config import ModelConfig
+from .model import DiffusionModel
+
+FORMAT = "vmd-checkpoint"
+FORMAT_VERSION = 1
+METADATA_KEY = "vmd"
+MAX_HEADER_BYTES = 100_000_000
+
+
+class CheckpointError(Exception):
+    """A checkpoint could not be used; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class CheckpointInfo:
+    """What a checkpoint says about itself (its metadata, parsed)."""
+
+    task: str
+    config: ModelConfig
+    vocabulary: list[str]
+    recipe: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    name: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.config.kind
+
+    def to_metadata(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "name": self.name,
+            "task": self.task,
+            "kind": self.kind,
+            "model": self.config.to_dict(),
+            "vocabulary": self.vocabulary,
+            "recipe": self.recipe,
+            "metrics": self.metrics,
+        }
+
+
+def save_checkpoint(model: DiffusionModel, info: CheckpointInfo, path: str | os.PathLike) -> Path:
+    """Write atomically (temporary file + rename) so a crash never leaves half a checkpoint."""
+    if info.config != model.config:
+        raise ValueError("the checkpoint info's config does not match the model")
+    if len(info.vocabulary) != model.config.vocab_size:
+        raise ValueError(f"vocabulary has {len(info.vocabulary)} entries, the model {model.config.vocab_size}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tensors = {name: t.detach().cpu().contiguous().clone() for name, t in model.state_dict().items()}
+    metadata = {METADATA_KEY: json.dumps(info.to_metadata(), sort_keys=True)}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    os.close(fd)
+    try:
+        save_file(tensors, tmp, metadata=metadata)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def _sniff(path: Path) -> None:
+    """Recognise files that are not safetensors before handing them to the parser."""
+    size = path.stat().st_size
+    if size < 8:
+        raise CheckpointError(f"{path.name} is empty or truncated ({size} bytes), not a safetensors checkpoint")
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head[:2] == b"PK" or head[:1] == b"\x80":
+        raise CheckpointError(
+            f"{path.name} looks like a PyTorch pickle (torch.save). VMD never loads pickles: "
+            "convert it to .safetensors with the project's training tools."
+        )
+    (header_len,) = struct.unpack("<Q", head[:8])
+    if header_len > MAX_HEADER_BYTES or head[8:9] != b"{":
+        raise CheckpointError(f"{path.name} is not a safetensors file (unrecognised header)")
+    if 8 + header_len > size:
+        raise CheckpointError(f"{path.name} is truncated: its header promises more bytes than the file holds")
+
+
+def read_info(path: str | os.PathLike) -> CheckpointInfo:
+    """Read and validate the metadata only (cheap: no tensors are loaded)."""
+    path = Path(path)
+    if not path.exists():
+        raise CheckpointError(f"checkpoint not found: {path}")
+    if path.is_dir():
+        raise CheckpointError(f"{path} is a folder, not a checkpoint file")
+    _sniff(path)
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            raw = (f.metadata() or {}).get(METADATA_KEY)
+    except Exception as exc:  # safetensors raises several types for damaged files
+        raise CheckpointError(f"{path.name} is damaged or not a safetensors file: {exc}") from exc
+    if raw is None:
+        raise CheckpointError(f"{path.name} is a safetensors file but not a VMD checkpoint (no '{METADATA_KEY}' metadata)")
+    return _parse_metadata(raw, path.name)
+
+
+def _parse_metadata(raw: str, name: str) -> CheckpointInfo:
+    try:
+        meta = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise CheckpointError(f"{name}: its metadata is not valid JSON ({exc})") from exc
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise CheckpointError(f"{name} is not a VMD checkpoint (metadata format is {meta.get('format')!r})")
+    version = meta.get("format_version")
+    if version != FORMAT_VERSION:
+        raise CheckpointError(f"{name} has checkpoint format version {version}; this VMD reads version {FORMAT_VERSION}")
+    for key in ("task", "model", "vocabulary"):
+        if key not in meta:
+            raise CheckpointError(f"{name}: metadata lacks '{key}'")
+    try:
+        config = ModelConfig.from_dict(meta["model"])
+    except (TypeError, ValueError) as exc:
+        raise CheckpointError(f"{name}: invalid model settings: {exc}") from exc
+    vocabulary = list(meta["vocabulary"])
+    if len(vocabulary) != config.vocab_size:
+        raise CheckpointError(f"{name}: vocabulary has {len(vocabulary)} entries but the model expects {config.vocab_size}")
+    return CheckpointInfo(
+        task=str(meta["task"]),
+        config=config,
+        vocabulary=vocabulary,
+        recipe=dict(meta.get("recipe") or {}),
+        metrics=dict(meta.get("metrics") or {}),
+        name=str(meta.get("name", "")),
+    )
+
+
+def load_checkpoint(
+    path: str | os.PathLike,
+    device: str | torch.device = "cpu",
+    expect_task: str | None = None,
+    expect_kind: str | None = None,
+) -> tuple[DiffusionModel, CheckpointInfo]:
+    """Load a model for inference. Tensors are cloned so the file is not kept mapped (Windows locks)."""
+    path = Path(path)
+    info = read_info(path)
+    if expect_task is not None and info.task != expect_task:
+        raise CheckpointError(f"{path.name} is a '{info.task}' model, but a '{expect_task}' model is needed here")
+    if expect_kind is not None and info.kind != expect_kind:
+        raise CheckpointError(f"{path.name} is a {info.kind.upper()} model, but a {expect_kind.upper()} model is needed here")
+    model = DiffusionModel(info.config)
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            tensors = {key: f.get_tensor(key).clone() for key in f.keys()}
+    except Exception as exc:
+        raise CheckpointError(f"{path.name} is damaged: {exc}") from exc
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(tensors))
+    unexpected = sorted(set(tensors) - set(expected))
+    if missing or unexpected:
+        raise CheckpointError(
+            f"{path.name} does not match its declared model: missing {missing[:3]}{'...' if len(missing) > 3 else ''}, "
+            f"unexpected {unexpected[:3]}{'...' if len(unexpected) > 3 else ''}"
+        )
+    for key, tensor in tensors.items():
+        if tensor.shape != expected[key].shape:
+            raise CheckpointError(
+                f"{path.name}: tensor {key} has shape {tuple(tensor.shape)}, the model needs {tuple(expected[key].shape)}"
+            )
+        if not torch.isfinite(tensor).all():
+            raise CheckpointError(f"{path.name}: tensor {key} holds NaN or infinite values")
+    model.load_state_dict(tensors)
+    model.to(device).eval()
+    return model, info

@@ -1,0 +1,74 @@
+"""Model configuration: one frozen dataclass that fully describes a network's shape."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+LAYOUTS = ("sequence", "sudoku")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Shape of a Denoiser (and of its LatentEncoder when latent_dim > 0).
+
+    vocab_size counts real tokens only; the mask token is id `vocab_size`.
+    latent_dim = 0 is the baseline MDM; > 0 conditions every layer on z (VMD).
+    block_size = 0 means one block over the whole sequence (bidirectional attention, one z);
+    block_size > 0 makes attention block-causal with one z per block (Block VMD / BD3-LM).
+    layout picks the positional scheme: "sequence" (learned absolute positions) or "sudoku"
+    (row + column + box embeddings and a learned per-head attention bias for peer relations).
+    """
+
+    vocab_size: int
+    seq_len: int
+    d_model: int = 128
+    n_layers: int = 4
+    n_heads: int = 4
+    mlp_ratio: int = 4
+    latent_dim: int = 0
+    encoder_layers: int = 2
+    block_size: int = 0
+    layout: str = "sequence"
+    dropout: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.vocab_size < 2 or self.seq_len < 1:
+            raise ValueError("vocab_size must be >= 2 and seq_len >= 1")
+        if self.d_model % self.n_heads:
+            raise ValueError(f"d_model {self.d_model} is not divisible by n_heads {self.n_heads}")
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"layout must be one of {LAYOUTS}, not {self.layout!r}")
+        if self.layout == "sudoku" and self.seq_len != 81:
+            raise ValueError("the sudoku layout needs seq_len 81")
+        if self.block_size and self.seq_len % self.block_size:
+            raise ValueError(f"seq_len {self.seq_len} is not a multiple of block_size {self.block_size}")
+        if self.latent_dim < 0 or self.block_size < 0:
+            raise ValueError("latent_dim and block_size must be >= 0")
+
+    @property
+    def mask_id(self) -> int:
+        return self.vocab_size
+
+    @property
+    def is_latent(self) -> bool:
+        return self.latent_dim > 0
+
+    @property
+    def n_blocks(self) -> int:
+        return self.seq_len // self.block_size if self.block_size else 1
+
+    @property
+    def kind(self) -> str:
+        return "vmd" if self.is_latent else "mdm"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ModelConfig":
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown model settings: {sorted(unknown)}")
+        return cls(**data)

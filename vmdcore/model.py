@@ -1,0 +1,235 @@
+"""The networks: a time-free bidirectional transformer denoiser, optionally conditioned on a
+latent z through adaptive layer norm (VMD), and the training-time latent encoder q(z | x0, mask).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .config import ModelConfig
+from .positions import PositionEmbedding, RelationBias
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """Diagonal Gaussian q(z | x0, mask), one per block: mean and log-variance (B, n_blocks, D)."""
+
+    mean: torch.Tensor
+    logvar: torch.Tensor
+
+    def sample(self, generator: torch.Generator | None = None) -> torch.Tensor:
+        noise = torch.randn(self.mean.shape, generator=generator, device=self.mean.device, dtype=self.mean.dtype)
+        return self.mean + noise * torch.exp(0.5 * self.logvar)
+
+    def kl_to_standard_normal(self) -> torch.Tensor:
+        """KL(q || N(0, I)) per latent dimension, shape (B, n_blocks, D)."""
+        return 0.5 * (self.mean.pow(2) + self.logvar.exp() - 1.0 - self.logvar)
+
+
+def block_ids(config: ModelConfig, device: torch.device | None = None) -> torch.Tensor:
+    positions = torch.arange(config.seq_len, device=device)
+    return positions // config.block_size if config.block_size else torch.zeros_like(positions)
+
+
+def block_causal_mask(blocks: torch.Tensor) -> torch.Tensor:
+    """Boolean (L, L) mask: a position may attend to its own block and every earlier block."""
+    return blocks[:, None] >= blocks[None, :]
+
+
+def two_stream_mask(blocks: torch.Tensor) -> torch.Tensor:
+    """Attention mask over [noisy ; clean] (2L positions) for vectorised block-diffusion training.
+
+    A noisy token of block b sees the noisy tokens of block b and the clean tokens of blocks
+    before b; a clean token sees the clean tokens of its own and earlier blocks. This trains
+    every block at once, each conditioned on clean history, exactly as blocks are sampled.
+    """
+    same = blocks[:, None] == blocks[None, :]
+    earlier = blocks[:, None] > blocks[None, :]
+    causal = blocks[:, None] >= blocks[None, :]
+    none = torch.zeros_like(same)
+    top = torch.cat([same, earlier], dim=1)
+    bottom = torch.cat([none, causal], dim=1)
+    return torch.cat([top, bottom], dim=0)
+
+
+class Attention(nn.Module):
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.n_heads = config.n_heads
+        self.qkv = nn.Linear(config.d_model, 3 * config.d_model)
+        self.out = nn.Linear(config.d_model, config.d_model)
+        self.relation_bias = RelationBias(config.n_heads) if config.layout == "sudoku" else None
+        self.dropout = config.dropout
+
+    def forward(self, x: torch.Tensor, allowed: torch.Tensor | None) -> torch.Tensor:
+        batch, length, width = x.shape
+        q, k, v = self.qkv(x).view(batch, length, 3, self.n_heads, width // self.n_heads).permute(2, 0, 3, 1, 4)
+        bias = None
+        if self.relation_bias is not None:
+            bias = self.relation_bias().to(q.dtype)
+        if allowed is not None:
+            blocked = torch.zeros(allowed.shape, dtype=q.dtype, device=q.device).masked_fill(~allowed, float("-inf"))
+            bias = blocked if bias is None else bias + blocked
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=bias, dropout_p=self.dropout if self.training else 0.0)
+        return self.out(y.transpose(1, 2).reshape(batch, length, width))
+
+
+class DenoiserLayer(nn.Module):
+    """Pre-norm transformer layer; with a latent, both norms are modulated by z (adaptive LN)."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        d = config.d_model
+        self.norm1 = nn.LayerNorm(d)
+        self.attn = Attention(config)
+        self.norm2 = nn.LayerNorm(d)
+        self.mlp = nn.Sequential(nn.Linear(d, config.mlp_ratio * d), nn.GELU(), nn.Linear(config.mlp_ratio * d, d))
+        self.modulation = None
+        if config.is_latent:
+            self.modulation = nn.Linear(d, 4 * d)
+            # Zero init: a fresh VMD starts as the MDM and learns how much to read z.
+            nn.init.zeros_(self.modulation.weight)
+            nn.init.zeros_(self.modulation.bias)
+
+    def forward(self, x: torch.Tensor, cond: torch.Tensor | None, allowed: torch.Tensor | None) -> torch.Tensor:
+        h1, h2 = self.norm1(x), None
+        if self.modulation is not None and cond is not None:
+            shift1, scale1, shift2, scale2 = self.modulation(cond).chunk(4, dim=-1)
+            h1 = h1 * (1 + scale1) + shift1
+            x = x + self.attn(h1, allowed)
+            h2 = self.norm2(x) * (1 + scale2) + shift2
+        else:
+            x = x + self.attn(h1, allowed)
+            h2 = self.norm2(x)
+        return x + self.mlp(h2)
+
+
+class Denoiser(nn.Module):
+    """p(x0 | xt, z): logits for every position. Time-free, as in MDLM."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.config = config
+        d = config.d_model
+        self.token = nn.Embedding(config.vocab_size + 1, d)
+        self.position = PositionEmbedding(config)
+        self.layers = nn.ModuleList(DenoiserLayer(config) for _ in range(config.n_layers))
+        self.norm = nn.LayerNorm(d)
+        self.head = nn.Linear(d, config.vocab_size)
+        self.latent_in = None
+        if config.is_latent:
+            self.latent_in = nn.Sequential(nn.Linear(config.latent_dim, d), nn.SiLU(), nn.Linear(d, d), nn.SiLU())
+        self.register_buffer("blocks", block_ids(config), persistent=False)
+
+    def _condition(self, z: torch.Tensor | None, blocks: torch.Tensor) -> torch.Tensor | None:
+        if self.latent_in is None:
+            return None
+        if z is None:
+            raise ValueError("a VMD denoiser needs z")
+        return self.latent_in(z)[:, blocks]  # (B, L, d): every token reads its block's z
+
+    def forward(
+        self, xt: torch.Tensor, z: torch.Tensor | None = None, clean: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """xt: (B, L) tokens with mask_id where masked; z: (B, n_blocks, latent_dim).
+
+        `clean` (training only, block models): the clean sequence, run as a second stream so
+        each noisy block is conditioned on clean history. Returns logits (B, L, vocab_size).
+        """
+        length = xt.shape[1]
+        blocks = self.blocks[:length]
+        h = self.token(xt) + self.position(length)
+        allowed = None
+        if self.config.block_size:
+            allowed = block_causal_mask(blocks)
+            if clean is not None:
+                h = torch.cat([h, self.token(clean) + self.position(length)], dim=1)
+                allowed = two_stream_mask(blocks)
+                blocks = torch.cat([blocks, blocks])
+        cond = self._condition(z, blocks)
+        for layer in self.layers:
+            h = layer(h, cond, allowed)
+        return self.head(self.norm(h[:, :length]))
+
+
+class LatentEncoder(nn.Module):
+    """q(z | x0, mask): reads the clean tokens AND which of them are masked in xt.
+
+    Seeing the mask pattern matters: z has to carry what the denoiser cannot infer from the
+    visible tokens, and that depends on which tokens are hidden (VADD reports collapse without it).
+    """
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.config = config
+        d = config.d_model
+        self.token = nn.Embedding(config.vocab_size, d)
+        self.masked_flag = nn.Embedding(2, d)
+        self.position = PositionEmbedding(config)
+        plain = ModelConfig(**{**config.to_dict(), "latent_dim": 0})
+        self.layers = nn.ModuleList(DenoiserLayer(plain) for _ in range(config.encoder_layers))
+        self.norm = nn.LayerNorm(d)
+        self.out = nn.Linear(d, 2 * config.latent_dim)
+        self.register_buffer("blocks", block_ids(config), persistent=False)
+
+    def forward(self, x0: torch.Tensor, masked: torch.Tensor) -> Posterior:
+        length = x0.shape[1]
+        blocks = self.blocks[:length]
+        h = self.token(x0) + self.masked_flag(masked.long()) + self.position(length)
+        allowed = block_causal_mask(blocks) if self.config.block_size else None
+        for layer in self.layers:
+            h = layer(h, None, allowed)
+        h = self.norm(h)
+        n_blocks = self.config.n_blocks
+        pooled = h.view(h.shape[0], n_blocks, length // n_blocks, -1).mean(dim=2)
+        mean, logvar = self.out(pooled).chunk(2, dim=-1)
+        return Posterior(mean, logvar.clamp(-12.0, 6.0))
+
+
+class DiffusionModel(nn.Module):
+    """A denoiser plus, for VMD, its training-time encoder. The unit that is saved and loaded."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.denoiser = Denoiser(config)
+        self.encoder = LatentEncoder(config) if config.is_latent else None
+
+    def forward(self, xt: torch.Tensor, z: torch.Tensor | None = None, clean: torch.Tensor | None = None) -> torch.Tensor:
+        return self.denoiser(xt, z, clean)
+
+    def prior_sample(self, batch: int, generator: torch.Generator | None = None, scale: float = 1.0) -> torch.Tensor | None:
+        if not self.config.is_latent:
+            return None
+        device = next(self.parameters()).device
+        shape = (batch, self.config.n_blocks, self.config.latent_dim)
+        return scale * torch.randn(shape, generator=generator, device=device)
+
+    def parameter_count(self, include_encoder: bool = False) -> int:
+        params = self.parameters() if include_encoder else self.denoiser.parameters()
+        return sum(p.numel() for p in params)
+
+
+def init_weights(model: nn.Module) -> None:
+    """Small normal init for linear/embedding weights (GPT-2 style); keeps zero-init modulations."""
+    for name, module in model.named_modules():
+        if isinstance(module, (nn.Linear, nn.Embedding)) and not name.endswith("modulation"):
+            nn.init.normal_(module.weight, std=0.02)
+            if isinstance(module, nn.Linear) and module.bias is not None:
+                nn.init.zeros_(module.bias)
+        if name.endswith("attn.out") or name.endswith("mlp.2"):
+            n_layers = max(1, getattr(getattr(model, "config", None), "n_layers", 1))
+            nn.init.normal_(module.weight, std=0.02 / math.sqrt(2 * n_layers))
+
+
+def build_model(config: ModelConfig, seed: int | None = None) -> DiffusionModel:
+    if seed is not None:
+        torch.manual_seed(seed)
+    model = DiffusionModel(config)
+    init_weights(model)
+    return model

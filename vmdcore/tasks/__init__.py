@@ -1,0 +1,1 @@
+"""Task descriptions: how each task's data becomes tokens and back."""
