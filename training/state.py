@@ -63,3 +63,12 @@ def load_state(
     torch.set_rng_state(tensors["rng.torch"])
     rng.bit_generator.state = meta["numpy_rng"]
     return int(meta["step"]), dict(meta.get("extra", {}))
+
+
+def saved_step(run_dir: Path) -> int:
+    """The step a run folder's state was saved at (0 when there is none)."""
+    path = run_dir / STATE_FILE
+    if not path.exists():
+        return 0
+    with safe_open(str(path), framework="pt") as f:
+        return int(json.loads(f.metadata()["state"])["step"])

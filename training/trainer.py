@@ -90,8 +90,13 @@ def train(
     device: torch.device | None = None,
     extra_state: dict[str, Any] | None = None,
     progress: bool = True,
+    deadline: float | None = None,
 ) -> DiffusionModel:
-    """Train in place; resumes from run_dir when it holds a state. Returns the (unwrapped) model."""
+    """Train in place; resumes from run_dir when it holds a state. Returns the (unwrapped) model.
+
+    `deadline` (a time.time() value) stops early with the state saved, so a long run can be
+    spread over several sessions: run the same command again to continue.
+    """
     rank, world = distributed_context()
     device = device or torch.device("cpu")
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -157,9 +162,17 @@ def train(
             log.info(message)
             if bar is not None:
                 bar.set_postfix(loss=f"{record['loss']:.3f}", kl=f"{float(kl):.3f}", sps=f"{record['samples_per_s']:.0f}")
-        if rank == 0 and (time.time() - last_save > config.save_every_s or done == config.steps):
+        out_of_time = deadline is not None and time.time() > deadline
+        if world > 1 and deadline is not None:
+            flag = torch.tensor([float(out_of_time)], device=device)
+            dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+            out_of_time = bool(flag.item())
+        if rank == 0 and (time.time() - last_save > config.save_every_s or done == config.steps or out_of_time):
             save_state(run_dir, model, optimizer, done, rng, {"history": history[-200:], **(extra_state or {})})
             last_save = time.time()
+        if out_of_time:
+            log.info("time limit reached at step %d of %d; state saved, rerun to continue", done, config.steps)
+            break
     if bar is not None:
         bar.close()
     if world > 1:

@@ -48,7 +48,13 @@ def sample_mask(
     """
     batch, length = fixed.shape
     device = fixed.device
-    t_block = eps + (1 - eps) * torch.rand((batch, n_blocks), generator=generator, device=device)
+    # Low-discrepancy draw (as in MDLM): one uniform offset, then evenly spaced over the
+    # batch, so every batch covers the whole noise range and the 1/t-weighted loss varies less.
+    count = batch * n_blocks
+    offset = torch.rand((), generator=generator, device=device)
+    spread = (offset + torch.arange(count, device=device) / count) % 1.0
+    spread = spread[torch.randperm(count, generator=generator, device=device)]
+    t_block = (eps + (1 - eps) * spread).view(batch, n_blocks)
     t = t_block.repeat_interleave(length // n_blocks, dim=1)
     masked = (torch.rand((batch, length), generator=generator, device=device) < t) & ~fixed
     return masked, t

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .config import ModelConfig
-from .positions import PositionEmbedding, RelationBias
+from .positions import PeerDigits, PositionEmbedding, RelationBias
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ class Denoiser(nn.Module):
         d = config.d_model
         self.token = nn.Embedding(config.vocab_size + 1, d)
         self.position = PositionEmbedding(config)
+        self.peer_digits = PeerDigits(config.vocab_size, d) if config.layout == "sudoku" else None
         self.layers = nn.ModuleList(DenoiserLayer(config) for _ in range(config.n_layers))
         self.norm = nn.LayerNorm(d)
         self.head = nn.Linear(d, config.vocab_size)
@@ -144,6 +145,8 @@ class Denoiser(nn.Module):
         length = xt.shape[1]
         blocks = self.blocks[:length]
         h = self.token(xt) + self.position(length)
+        if self.peer_digits is not None:
+            h = h + self.peer_digits(xt)
         allowed = None
         if self.config.block_size:
             allowed = block_causal_mask(blocks)

@@ -69,3 +69,30 @@ class RelationBias(nn.Module):
 
     def forward(self) -> torch.Tensor:
         return self.bias[:, self.relations]  # (heads, L, L)
+
+
+def sudoku_peer_matrix() -> torch.Tensor:
+    """(81, 81) float: 1 where two distinct cells share a row, column or box."""
+    rel = sudoku_relations()
+    return ((rel != UNRELATED) & (rel != SELF)).float()
+
+
+class PeerDigits(nn.Module):
+    """Embeds, for every cell, which digits already stand among its 20 peers.
+
+    This is the constraint a Sudoku solver reads first; giving it to the network directly
+    (for MDM and VMD alike) spares the small CPU-trained models from learning to gather it
+    through attention. Digits committed in the same step cannot see each other through it,
+    so parallel commits can still collide: the failure VMD addresses stays intact.
+    """
+
+    def __init__(self, vocab_size: int, d_model: int) -> None:
+        super().__init__()
+        self.vocab_size = vocab_size
+        self.register_buffer("peers", sudoku_peer_matrix(), persistent=False)
+        self.proj = nn.Linear(vocab_size, d_model, bias=False)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        onehot = torch.nn.functional.one_hot(tokens, self.vocab_size + 1)[..., : self.vocab_size].float()
+        seen = (self.peers @ onehot).clamp(max=1.0)  # (B, 81, vocab)
+        return self.proj(seen.to(self.proj.weight.dtype))

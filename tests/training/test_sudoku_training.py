@@ -1,0 +1,94 @@
+"""The Sudoku training and evaluation commands, end to end on tiny settings."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from training.cli import eval_main, train_main
+from training.sudoku_eval import conflict_counts, solved_mask
+from vmdcore.checkpoint import read_info
+from vmdcore.sudoku import parse_puzzle
+
+ROOT = Path(__file__).resolve().parents[2]
+SOLVED = parse_puzzle("534678912672195348198342567859761423426853791713924856961537284287419635345286179")
+TINY = ["--steps", "3", "--d-model", "32", "--n-layers", "1", "--n-heads", "2", "--latent-dim", "4",
+        "--batch-size", "8", "--pool-size", "40", "--warmup-steps", "1", "--bf16", "false"]
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory):
+    from training.sudoku_data import build_pool
+
+    path = tmp_path_factory.mktemp("pool") / "pool.npz"
+    build_pool(40, 12345, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def puzzle_file(tmp_path_factory):
+    rows = ROOT / "resources" / "puzzles" / "testset.csv"
+    lines = rows.read_text().splitlines()
+    path = tmp_path_factory.mktemp("puzzles") / "few.csv"
+    path.write_text("\n".join(lines[:1] + lines[1:1001:100]) + "\n")
+    return path
+
+
+def test_scoring_counts_conflicts_and_requires_clues_kept():
+    grids = np.stack([SOLVED, SOLVED.copy()])
+    grids[1, 1] = grids[1, 0]  # two equal digits in row 1
+    assert conflict_counts(grids).tolist() == [0, conflict_counts(grids)[1]] and conflict_counts(grids)[1] >= 2
+    puzzle = SOLVED.copy()
+    puzzle[40:] = 0
+    assert solved_mask(grids, np.stack([puzzle, puzzle])).tolist() == [True, False]
+    other_clue = puzzle.copy()
+    other_clue[0] = 1 if SOLVED[0] != 1 else 2
+    assert not solved_mask(grids[:1], other_clue[None])[0]
+
+
+@pytest.mark.slow
+def test_train_smoke_exports_a_checkpoint_then_eval_writes_the_json_layout(tmp_path, pool, puzzle_file, capsys):
+    out = tmp_path / "sudoku-vmd.safetensors"
+    train_main(["sudoku", "--model", "vmd", *TINY, "--pool", str(pool), "--out", str(out),
+                "--run-dir", str(tmp_path / "run"), "--test-file", str(puzzle_file), "--test-limit", "5", "--eval-every", "0"])
+    info = read_info(out)
+    assert info.task == "sudoku" and info.kind == "vmd"
+    assert info.metrics["steps_done"] == 3 and info.recipe["command"].startswith("vmd-train sudoku --model vmd")
+    assert {r["strategy"] for r in info.metrics["test"]} == {"margin", "top-prob"}
+
+    report = tmp_path / "eval.json"
+    eval_main(["sudoku", "--checkpoint", str(out), "--puzzles", str(puzzle_file), "--nfe", "2", "5",
+               "--strategy", "margin", "random", "--limit", "6", "--seed", "1", "--json", str(report)])
+    data = json.loads(report.read_text())
+    assert data["checkpoint"] == out.name and data["n"] == 6 and data["puzzles"] == puzzle_file.name
+    assert [(r["strategy"], r["nfe"]) for r in data["results"]] == [("margin", 2), ("margin", 5), ("random", 2), ("random", 5)]
+    for row in data["results"]:
+        assert 0 <= row["accuracy"] <= 1 and row["mean_conflicts"] >= 0 and row["puzzles_per_s"] > 0
+    assert "margin NFE5" in capsys.readouterr().out
+
+
+def test_eval_rejects_a_bad_puzzle_file_with_its_location(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("12345678x" + "." * 72 + "\n")
+    with pytest.raises(SystemExit) as exc:
+        eval_main(["sudoku", "--checkpoint", str(tmp_path / "none.safetensors"), "--puzzles", str(bad)])
+    assert "cannot read" in str(exc.value) and "x" in str(exc.value)
+
+
+@pytest.mark.slow
+def test_two_process_ddp_smoke_run(tmp_path, pool):
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+           "-m", "training", "train", "sudoku", "--model", "mdm", *TINY, "--pool", str(pool),
+           "--out", str(tmp_path / "ddp.safetensors"), "--run-dir", str(tmp_path / "run"), "--test-limit", "0",
+           "--eval-every", "0"]
+    done = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    info = read_info(tmp_path / "ddp.safetensors")
+    assert info.metrics["steps_done"] == 3
+    log = (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()
+    assert json.loads(log[-1])["samples_per_s"] > 0

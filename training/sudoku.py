@@ -1,0 +1,126 @@
+"""Training the Sudoku MDM and VMD on one backbone, data and budget, and exporting them."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from vmdcore.checkpoint import CheckpointInfo, save_checkpoint
+from vmdcore.devices import pick_device
+from vmdcore.losses import LossConfig
+from vmdcore.model import DiffusionModel, build_model
+from vmdcore.sudoku import read_puzzle_file
+from vmdcore.tasks import sudoku as sudoku_task
+
+from . import sudoku_eval
+from .state import saved_step
+from .sudoku_data import PuzzleStream, build_pool, load_pool
+from .trainer import TrainConfig, distributed_context, train
+
+log = logging.getLogger("vmd.sudoku")
+VALIDATION_SIZE = 256
+
+
+@dataclass(frozen=True)
+class SudokuRecipe:
+    """Everything that decides a Sudoku model; MDM and VMD differ only in latent_dim."""
+
+    d_model: int = 128
+    n_layers: int = 6
+    n_heads: int = 8
+    latent_dim: int = 32
+    encoder_layers: int = 2
+    steps: int = 20000
+    batch_size: int = 128
+    lr: float = 1e-3
+    warmup_steps: int = 300
+    kl_anneal_fraction: float = 0.3
+    kl_weighting: str = "none"
+    free_bits: float = 0.0
+    extra_clues: int = 0
+    bf16: bool = True
+    pool_size: int = 8000
+    pool_seed: int = 12345
+    seed: int = 0
+
+    def model_config(self, kind: str):
+        return sudoku_task.model_config(
+            d_model=self.d_model, n_layers=self.n_layers, n_heads=self.n_heads,
+            latent_dim=self.latent_dim if kind == "vmd" else 0, encoder_layers=self.encoder_layers,
+        )
+
+    def train_config(self, eval_every: int, log_every: int) -> TrainConfig:
+        return TrainConfig(
+            steps=self.steps, batch_size=self.batch_size, lr=self.lr, warmup_steps=self.warmup_steps,
+            kl_anneal_steps=int(self.kl_anneal_fraction * self.steps),
+            loss=LossConfig(kl_weighting=self.kl_weighting, free_bits=self.free_bits),
+            seed=self.seed, log_every=log_every, eval_every=eval_every, bf16=self.bf16, save_every_s=120.0,
+        )
+
+
+def validation_probe(puzzles: np.ndarray, nfes=(5, 20)):
+    """A quick accuracy check during training, on pool puzzles held out from training."""
+
+    def evaluate(model: DiffusionModel) -> dict[str, float]:
+        results = {}
+        for nfe in nfes:
+            s = sudoku_eval.score(model, puzzles, "margin", nfe, seed=0)
+            results[f"val_margin_nfe{nfe}"] = round(s.accuracy, 4)
+        return results
+
+    return evaluate
+
+
+def train_sudoku(
+    kind: str, recipe: SudokuRecipe, out: Path, run_dir: Path, pool_path: Path, command: str,
+    minutes: float | None = None, eval_every: int = 500, test_file: Path | None = None, test_limit: int = 1000,
+    device: str | None = None,
+) -> Path | None:
+    """Train (or continue training) one model; export it to `out` with its figures.
+
+    With `minutes`, training stops when the time is up (state saved) and the export records
+    how many of the planned steps were done; the same command continues the run later.
+    """
+    rank, world = distributed_context()
+    if rank == 0:
+        build_pool(recipe.pool_size, recipe.pool_seed, pool_path)
+    if world > 1:
+        torch.distributed.barrier()
+    puzzles, solutions = load_pool(pool_path)
+    held_out = slice(len(puzzles) - min(VALIDATION_SIZE, len(puzzles) // 5), None)
+    stream = PuzzleStream(puzzles[: held_out.start], solutions[: held_out.start], recipe.extra_clues)
+    config = recipe.model_config(kind)
+    model = build_model(config, seed=recipe.seed)
+    target = pick_device(device)
+    deadline = time.time() + 60 * minutes if minutes else None
+    started = time.time()
+    train(
+        model, stream, recipe.train_config(eval_every, log_every=50), run_dir,
+        evaluate=validation_probe(puzzles[held_out]), device=target, deadline=deadline,
+        extra_state={"recipe": asdict(recipe), "kind": kind},
+    )
+    model.to("cpu")
+    if rank != 0:
+        return None
+    done = saved_step(run_dir)
+    metrics: dict = {"steps_done": done, "steps_planned": recipe.steps, "session_minutes": round((time.time() - started) / 60, 1)}
+    if test_file is not None:
+        entries = read_puzzle_file(test_file)[:test_limit]
+        grid = np.stack([e.puzzle for e in entries])
+        scores = sudoku_eval.score_grid(model, grid, ["margin", "top-prob"], [5, 10, 20])
+        metrics["test_file"] = test_file.name
+        metrics["test"] = [s.to_dict() for s in scores]
+    info = CheckpointInfo(
+        task=sudoku_task.TASK, config=config, vocabulary=sudoku_task.VOCABULARY, name=f"sudoku-{kind}",
+        recipe={"command": command, "recipe": asdict(recipe), "pool": f"{recipe.pool_size} generated puzzles, seed {recipe.pool_seed}, "
+                "random symmetry per draw", "parameters": model.parameter_count()},
+        metrics=metrics,
+    )
+    save_checkpoint(model, info, out)
+    log.info("exported %s at step %d/%d: %s", out, done, recipe.steps, metrics.get("test"))
+    return out

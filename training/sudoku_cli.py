@@ -1,0 +1,146 @@
+"""The `sudoku` task of vmd-train and vmd-eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+
+from vmdcore.checkpoint import CheckpointError, load_checkpoint
+from vmdcore.sudoku import PuzzleFormatError, read_puzzle_file
+from vmdcore.tasks import sudoku as sudoku_task
+
+from . import sudoku_eval
+from .sudoku import SudokuRecipe, train_sudoku
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTSET = ROOT / "resources" / "puzzles" / "testset.csv"
+CHECKPOINTS = ROOT / "resources" / "checkpoints"
+STRATEGY_NAMES = ("random", "top-prob", "margin", "entropy")
+
+
+def add_train(sub) -> None:
+    p = sub.add_parser("sudoku", help="the Sudoku MDM and VMD (same backbone, data and budget)")
+    p.add_argument("--model", choices=("mdm", "vmd"), required=True)
+    defaults = SudokuRecipe()
+    for f in fields(SudokuRecipe):
+        flag = "--" + f.name.replace("_", "-")
+        if f.type in ("bool", bool):
+            p.add_argument(flag, type=lambda v: v.lower() in ("1", "true", "yes"), default=None, metavar="BOOL")
+        else:
+            kind = type(getattr(defaults, f.name))
+            p.add_argument(flag, type=kind, default=None)
+    p.add_argument("--minutes", type=float, help="stop after this many minutes (state saved; rerun to continue)")
+    p.add_argument("--eval-every", type=int, default=500)
+    p.add_argument("--out", type=Path, help="default: resources/checkpoints/sudoku-MODEL.safetensors")
+    p.add_argument("--run-dir", type=Path, help="default: runs/sudoku-MODEL")
+    p.add_argument("--pool", type=Path, default=Path("runs/sudoku-pool.npz"))
+    p.add_argument("--test-file", type=Path, default=TESTSET)
+    p.add_argument("--test-limit", type=int, default=1000)
+    p.add_argument("--device", default=None, help="cpu, cuda, mps (default: the best available)")
+    p.add_argument("--threads", type=int, default=0)
+
+
+def train(args, command: str) -> None:
+    overrides = {f.name: getattr(args, f.name) for f in fields(SudokuRecipe) if getattr(args, f.name) is not None}
+    recipe = SudokuRecipe(**overrides)
+    out = args.out or CHECKPOINTS / f"sudoku-{args.model}.safetensors"
+    run_dir = args.run_dir or Path("runs") / f"sudoku-{args.model}"
+    train_sudoku(args.model, recipe, out, run_dir, args.pool, command, args.minutes, args.eval_every,
+                 args.test_file if args.test_limit > 0 else None, args.test_limit, args.device)
+
+
+def add_eval(sub) -> None:
+    p = sub.add_parser("sudoku", help="accuracy per strategy and NFE on a puzzle file (paper Table 4)")
+    p.add_argument("--checkpoint", type=Path, nargs="+", default=[CHECKPOINTS / "sudoku-mdm.safetensors", CHECKPOINTS / "sudoku-vmd.safetensors"])
+    p.add_argument("--puzzles", type=Path, default=TESTSET)
+    p.add_argument("--nfe", type=int, nargs="+", default=[5, 10, 20])
+    p.add_argument("--strategy", nargs="+", default=["top-prob", "margin"], choices=STRATEGY_NAMES)
+    p.add_argument("--limit", type=int, default=0, help="use N puzzles spread evenly over the file (0 = all)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch-size", type=int, default=256)
+    p.add_argument("--by-difficulty", action="store_true", help="also break accuracy down by the file's difficulty column")
+    p.add_argument("--json", type=Path)
+    p.add_argument("--markdown", type=Path)
+
+
+def _difficulties(path: Path, n: int) -> list[str] | None:
+    import csv
+
+    if path.suffix.lower() != ".csv":
+        return None
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return [r.get("difficulty", "") for r in rows[:n]] if rows and "difficulty" in rows[0] else None
+
+
+def evaluate(args, command: str) -> None:
+    try:
+        entries = read_puzzle_file(args.puzzles)
+    except (OSError, PuzzleFormatError) as exc:
+        raise SystemExit(f"vmd-eval sudoku: cannot read {args.puzzles}: {exc}") from exc
+    levels = _difficulties(args.puzzles, len(entries)) if args.by_difficulty else None
+    if args.limit and args.limit < len(entries):
+        # Files such as the test set are ordered by difficulty: spread the subset over all of it.
+        picks = np.linspace(0, len(entries) - 1, args.limit).round().astype(int)
+        entries = [entries[i] for i in picks]
+        levels = [levels[i] for i in picks] if levels else None
+    puzzles = np.stack([e.puzzle for e in entries])
+    reports = []
+    for path in args.checkpoint:
+        try:
+            model, info = load_checkpoint(path, expect_task=sudoku_task.TASK)
+        except CheckpointError as exc:
+            raise SystemExit(f"vmd-eval sudoku: {exc}") from exc
+        results = []
+        for strategy in args.strategy:
+            for nfe in args.nfe:
+                s = sudoku_eval.score(model, puzzles, strategy, nfe, args.seed, args.batch_size)
+                row = s.to_dict()
+                row.pop("n")
+                if levels:
+                    row["by_difficulty"] = _by_level(model, puzzles, levels, strategy, nfe, args)
+                results.append(row)
+                print(f"{path.name:28s} {strategy:9s} NFE {nfe:3d}: {s.accuracy:6.1%} solved, "
+                      f"{s.mean_conflicts:5.2f} conflicting cells, {s.puzzles_per_s:7.1f} puzzles/s", flush=True)
+        reports.append({"checkpoint": path.name, "kind": info.kind, "puzzles": args.puzzles.name, "n": len(puzzles),
+                        "seed": args.seed, "results": results})
+    table = format_table(reports, args.strategy, args.nfe)
+    print(table)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        payload = reports[0] if len(reports) == 1 else {"runs": reports}
+        args.json.write_text(json.dumps(payload, indent=1) + "\n")
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(f"# Sudoku (paper Table 4)\n\nMade by:\n\n    {command}\n\n{table}\n")
+
+
+def _by_level(model, puzzles, levels, strategy, nfe, args) -> dict[str, float]:
+    out = {}
+    levels = np.asarray(levels)
+    for level in dict.fromkeys(levels):
+        subset = puzzles[levels == level]
+        out[str(level)] = round(sudoku_eval.score(model, subset, strategy, nfe, args.seed, args.batch_size).accuracy, 4)
+    return out
+
+
+def format_table(reports: list[dict], strategies: list[str], nfes: list[int]) -> str:
+    header = "| model | " + " | ".join(f"{s} NFE{n}" for s in strategies for n in nfes) + " |"
+    lines = [header, "|" + "---|" * (1 + len(strategies) * len(nfes))]
+    for report in reports:
+        cells = {(r["strategy"], r["nfe"]): r for r in report["results"]}
+        row = [f"{cells[(s, n)]['accuracy']:.1%}" for s in strategies for n in nfes]
+        lines.append(f"| {report['kind'].upper()} ({report['checkpoint']}) | " + " | ".join(row) + " |")
+    for kind in ("mdm", "vmd"):
+        paper = [sudoku_eval.PAPER_TABLE4.get(s, {}).get(n, {}).get(kind) for s in strategies for n in nfes]
+        if any(v is not None for v in paper):
+            lines.append(f"| paper {kind.upper()} | " + " | ".join("-" if v is None else f"{v:.1f}%" for v in paper) + " |")
+    n = reports[0]["n"] if reports else 0
+    lines += ["", f"Accuracy = share of the {n} puzzles whose final grid is a valid Sudoku keeping every clue.",
+              "Mean conflicting cells and puzzles/s per cell are in the JSON twin."]
+    return "\n".join(lines)
