@@ -74,6 +74,7 @@ def save_checkpoint(model: DiffusionModel, info: CheckpointInfo, path: str | os.
     os.close(fd)
     try:
         save_file(tensors, tmp, metadata=metadata)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a checkpoint is meant to be shared
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

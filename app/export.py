@@ -1,0 +1,101 @@
+"""Writing what the user sees: traces as JSON, a widget as PNG, a sequence of frames as an
+animated GIF (Qt has no GIF writer; Pillow does, imported only when needed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QWidget
+
+
+class ExportError(Exception):
+    """An export failed; the message is for the user."""
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def traces_payload(traces: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One trace is written as itself (vmd-trace); several as a vmd-trace-set keyed by lane."""
+    if not traces:
+        raise ExportError("There is no solve to export yet.")
+    if len(traces) == 1:
+        payload = next(iter(traces.values())).to_dict()
+        if extra:
+            payload["settings"] = {**payload.get("settings", {}), **extra}
+        return payload
+    return {
+        "format": "vmd-trace-set",
+        "version": 1,
+        **(dict(extra) if extra else {}),
+        "traces": {lane: trace.to_dict() for lane, trace in traces.items()},
+    }
+
+
+def write_json(payload: Mapping[str, Any], path: str | os.PathLike) -> Path:
+    path = Path(path)
+    try:
+        _write_atomic(path, json.dumps(payload, indent=1).encode("utf-8"))
+    except OSError as exc:
+        raise ExportError(f"Could not write {path}: {exc.strerror or exc}") from exc
+    return path
+
+
+def save_png(widget: QWidget, path: str | os.PathLike) -> Path:
+    path = Path(path)
+    image = widget.grab().toImage()
+    if image.isNull() or not image.save(str(path), "PNG"):
+        raise ExportError(f"Could not write the image {path}")
+    return path
+
+
+def _to_pil(image: QImage):
+    from PIL import Image
+
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    data = bytes(rgb.constBits())[: rgb.bytesPerLine() * rgb.height()]
+    return Image.frombuffer("RGB", (rgb.width(), rgb.height()), data, "raw", "RGB", rgb.bytesPerLine(), 1)
+
+
+def save_gif(frames: Sequence[QImage], path: str | os.PathLike, frame_ms: int, last_frame_ms: int = 2000) -> Path:
+    """One shared palette for all frames, so colours do not flicker from frame to frame."""
+    try:
+        from PIL import Image
+    except ImportError as exc:
+        raise ExportError("GIF export needs the Pillow package (pip install Pillow).") from exc
+    if not frames:
+        raise ExportError("There are no frames to write.")
+    path = Path(path)
+    images = [_to_pil(f) for f in frames]
+    width, height = images[0].size
+    picks = images[:: max(1, len(images) // 6)] + [images[-1]]
+    sheet = Image.new("RGB", (width, height * len(picks)))
+    for i, im in enumerate(picks):
+        sheet.paste(im, (0, i * height))
+    palette = sheet.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    quantized = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
+    durations = [max(20, int(frame_ms))] * len(quantized)
+    durations[-1] = max(durations[-1], int(last_frame_ms))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        quantized[0].save(
+            str(path), format="GIF", save_all=True, append_images=quantized[1:], duration=durations, loop=0, optimize=False
+        )
+    except OSError as exc:
+        raise ExportError(f"Could not write {path}: {exc}") from exc
+    return path

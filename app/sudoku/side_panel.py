@@ -1,0 +1,99 @@
+"""The Sudoku tab's side panel: puzzle sources and facts, decoding controls, display options,
+and the colour legend. It only lays out widgets; the tab wires them to behaviour."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QCheckBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from ..sampler_controls import SamplerControls
+from ..theme import Theme
+from .legend import Legend
+
+OPTIONS = {"ghosts": "Ghost guesses", "conflicts": "Conflicts", "peers": "Row, column, box", "same_digit": "Same digit"}
+WIDTH = 360
+
+
+class SidePanel(QScrollArea):
+    def __init__(self, actions: Mapping[str, QAction], theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("side_scroll")
+        inner = QWidget(self)
+        inner.setObjectName("side_panel")
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(0, 0, 6, 0)
+        layout.setSpacing(8)
+
+        puzzle_box = QGroupBox("Puzzle", inner)
+        pl = QVBoxLayout(puzzle_box)
+        row = QHBoxLayout()
+        for name, label in (("library", "Library…"), ("generate", "Generate…"), ("open", "Open…")):
+            button = QPushButton(label, puzzle_box)
+            button.setObjectName(f"button_{name}")
+            button.setToolTip(actions[name].toolTip())
+            button.clicked.connect(actions[name].trigger)
+            actions[name].enabledChanged.connect(button.setEnabled)
+            row.addWidget(button)
+        pl.addLayout(row)
+        self.puzzle_info = QLabel(puzzle_box)
+        self.puzzle_info.setObjectName("puzzle_info")
+        self.puzzle_info.setWordWrap(True)
+        self.puzzle_info.setTextFormat(Qt.TextFormat.RichText)
+        self.puzzle_info.setMinimumHeight(48)
+        self.puzzle_info.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        pl.addWidget(self.puzzle_info)
+        layout.addWidget(puzzle_box)
+
+        solve_box = QGroupBox("Solve", inner)
+        sl = QVBoxLayout(solve_box)
+        self.controls = SamplerControls(solve_box)
+        sl.addWidget(self.controls)
+        row = QHBoxLayout()
+        self.solve_button = QPushButton("Solve", solve_box)
+        self.solve_button.setObjectName("solve_button")
+        self.solve_button.setDefault(True)
+        self.solve_button.setProperty("primary", True)
+        self.solve_button.setToolTip("Solve (Ctrl+Enter)")
+        self.stop_button = QPushButton("Stop", solve_box)
+        self.stop_button.setObjectName("stop_button")
+        self.stop_button.setToolTip("Stop (Esc)")
+        row.addWidget(self.solve_button, 2)
+        row.addWidget(self.stop_button, 1)
+        sl.addLayout(row)
+        layout.addWidget(solve_box)
+
+        show_box = QGroupBox("Show", inner)
+        shl = QGridLayout(show_box)
+        shl.setVerticalSpacing(2)
+        self.option_boxes: dict[str, QCheckBox] = {}
+        for index, (name, label) in enumerate(OPTIONS.items()):
+            action = actions[name]
+            box = QCheckBox(label, show_box)
+            box.setObjectName(f"option_{name}")
+            box.setToolTip(action.text().replace("&", ""))
+            box.setChecked(action.isChecked())
+            box.toggled.connect(action.setChecked)
+            action.toggled.connect(box.setChecked)
+            self.option_boxes[name] = box
+            shl.addWidget(box, index // 2, index % 2)
+        layout.addWidget(show_box)
+
+        legend_box = QGroupBox("Legend", inner)
+        ll = QVBoxLayout(legend_box)
+        self.legend = Legend(theme, legend_box)
+        ll.addWidget(self.legend)
+        layout.addWidget(legend_box)
+        layout.addStretch(1)
+
+        self.setWidget(inner)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Room for the vertical scroll bar, so a short window scrolls instead of clipping.
+        self.setFixedWidth(WIDTH + self.verticalScrollBar().sizeHint().width())
+
+    def set_theme(self, theme: Theme) -> None:
+        self.legend.set_theme(theme)

@@ -1,0 +1,162 @@
+"""The right-hand side of the Sudoku tab: a banner for missing models, one LaneView per model
+side by side, the per-step plot under them, and the timeline bar. Everything the PNG and GIF
+exports show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from ..plots import SeriesStyle, StepPlot
+from ..theme import Theme
+from ..timeline import Playback, TimelineBar
+from .lane_view import LaneView
+from .record import SolveRecord
+
+PLOT_HINT = "Solve to see, step by step, how many cells are masked and how many conflict"
+
+
+class SolveView(QWidget):
+    cellEdited = Signal(int, int)
+    openCheckpointRequested = Signal()
+
+    def __init__(self, lanes: Mapping[str, tuple[str, str]], playback: Playback, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("solve_view")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+
+        self.banner = QFrame(self)
+        self.banner.setObjectName("model_banner")
+        bl = QHBoxLayout(self.banner)
+        bl.setContentsMargins(10, 6, 10, 6)
+        self.banner_text = QLabel(self.banner)
+        self.banner_text.setObjectName("model_banner_text")
+        self.banner_text.setWordWrap(True)
+        bl.addWidget(self.banner_text, 1)
+        self.banner_button = QPushButton("Open checkpoint…", self.banner)
+        self.banner_button.clicked.connect(self.openCheckpointRequested)
+        bl.addWidget(self.banner_button)
+        self.banner.hide()
+        layout.addWidget(self.banner)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("view_splitter")
+        self.splitter.setChildrenCollapsible(False)
+        self._lanes_host = QWidget(self.splitter)
+        lanes_layout = QHBoxLayout(self._lanes_host)
+        lanes_layout.setContentsMargins(0, 0, 0, 0)
+        lanes_layout.setSpacing(16)
+        self.lane_views: dict[str, LaneView] = {}
+        for lane, (title, subtitle) in lanes.items():
+            view = LaneView(lane, title, subtitle, theme, self._lanes_host)
+            view.board.cellEdited.connect(self.cellEdited)
+            view.board.selectionChanged.connect(self._sync_selection)
+            lanes_layout.addWidget(view, 1)
+            self.lane_views[lane] = view
+        self.splitter.addWidget(self._lanes_host)
+
+        self.plot = StepPlot(self.splitter, y_label="masked cells", empty_hint=PLOT_HINT, right_label="conflicting cells")
+        for lane, (title, _) in lanes.items():
+            colour = theme.lane_colour(lane)
+            self.plot.add_series(
+                f"{lane}.conflicts", SeriesStyle(f"{title} conflicting cells (right)", colour, width=3.0, fill_alpha=0.18, axis="right")
+            )
+            self.plot.add_series(f"{lane}.masked", SeriesStyle(f"{title} masked cells (left)", colour, width=1.5, dashed=True))
+        self.splitter.addWidget(self.plot)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self._splitter_user_set = False
+        self.splitter.splitterMoved.connect(self._splitter_moved)
+        layout.addWidget(self.splitter, 1)
+
+        self.timeline = TimelineBar(playback, self)
+        layout.addWidget(self.timeline)
+
+    # -- lanes -------------------------------------------------------------------------------
+    def show_lanes(self, lanes: Iterable[str]) -> None:
+        wanted = set(lanes)
+        had_focus = any(v.board.hasFocus() for v in self.lane_views.values())
+        for lane, view in self.lane_views.items():
+            view.setVisible(lane in wanted)
+        if had_focus and not any(v.board.hasFocus() for v in self.lane_views.values()):
+            self.focus_board()
+        self.fit_splitter()
+
+    def focus_board(self) -> None:
+        """Give the keyboard to the first visible board (so typing works at once)."""
+        for view in self.lane_views.values():
+            if not view.isHidden():
+                view.board.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+
+    def _sync_selection(self, cell: int) -> None:
+        for view in self.lane_views.values():
+            view.board.select(cell)
+
+    # -- plot --------------------------------------------------------------------------------
+    def refresh_plot(self, records: Mapping[str, SolveRecord]) -> None:
+        for lane in self.lane_views:
+            record = records.get(lane)
+            for metric in ("conflicts", "masked"):
+                key = f"{lane}.{metric}"
+                self.plot.set_visible(key, record is not None)
+                if record is None:
+                    self.plot.set_series(key, [])
+                else:
+                    self.plot.set_series(key, record.conflict_series() if metric == "conflicts" else record.masked_series())
+
+    # -- banner ------------------------------------------------------------------------------
+    def show_banner(self, html: str, button: str | None) -> None:
+        self.banner_text.setText(html)
+        self.banner_button.setVisible(button is not None)
+        if button:
+            self.banner_button.setText(button)
+        self.banner.show()
+
+    def hide_banner(self) -> None:
+        self.banner.hide()
+
+    # -- splitter ----------------------------------------------------------------------------
+    def restore_splitter(self, state_hex: str) -> None:
+        try:
+            self._splitter_user_set = self.splitter.restoreState(bytes.fromhex(state_hex))
+        except ValueError:
+            pass
+
+    def splitter_state(self) -> str:
+        return bytes(self.splitter.saveState().data()).hex() if self._splitter_user_set else ""
+
+    def _splitter_moved(self, *_: object) -> None:
+        self._splitter_user_set = True
+
+    def fit_splitter(self) -> None:
+        """Until the user drags the splitter, give the boards what they need and the plot the rest."""
+        if self._splitter_user_set:
+            return
+        visible = [v for v in self.lane_views.values() if not v.isHidden()] or list(self.lane_views.values())
+        spacing = self._lanes_host.layout().spacing()
+        lane_width = (self._lanes_host.width() - spacing * (len(visible) - 1)) // len(visible)
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        plot_min = self.plot.minimumSizeHint().height() + 40
+        lanes = min(visible[0].ideal_height(lane_width), max(total - plot_min, total // 2))
+        self.splitter.setSizes([lanes, total - lanes])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_splitter()
+
+    # -- theme -------------------------------------------------------------------------------
+    def set_theme(self, theme: Theme) -> None:
+        for view in self.lane_views.values():
+            view.set_theme(theme)
+        self.plot.apply_theme(theme)
+        self.timeline.set_colour(theme.text)
+        self.banner.setStyleSheet(
+            f"QFrame#model_banner {{ background: {theme.panel}; border: 2px solid {theme.conflict}; border-radius: 6px; }}"
+        )

@@ -1,0 +1,704 @@
+"""The Sudoku tab: edit a puzzle, solve it with MDM and/or VMD, watch and step through the solve.
+
+Two states: editing (no solve shown; the boards show the puzzle and take edits) and viewing
+(a solve, running or done, is shown on the timeline). Changing the puzzle while viewing
+discards the solve; changing it while a solve runs is refused until it is stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import shiboken6
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QImage, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QWidget
+from vmdcore.sudoku import PuzzleFormatError, format_line, parse_puzzle
+from vmdcore.tasks.sudoku import encode
+
+from .. import export, messages, paths
+from ..background import BackgroundRunner
+from ..settings import AppSettings
+from ..theme import Theme
+from ..timeline import Playback
+from ..worker import Engine, LoadRequest, ModelSummary, RunRequest, RunResult, SamplerSettings
+from .analysis import PuzzleAnalysis, describe, full_analysis, quick_analysis
+from .document import PuzzleDocument
+from .frame import CELLS, BoardFrame
+from .record import SolveRecord, verdict
+from .side_panel import SidePanel
+from .sources import PuzzleSources
+from .solve_view import SolveView
+
+log = logging.getLogger(__name__)
+
+TASK = "sudoku"
+LANES: dict[str, tuple[str, str]] = {
+    "mdm": ("MDM", "baseline masked diffusion"),
+    "vmd": ("VMD", "variational, latent z"),
+}
+CHECKPOINT_FILTER = "VMD checkpoints (*.safetensors);;All files (*)"
+# A classic 32-clue puzzle, shown on the very first start.
+STARTER = "..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3.."
+BOARD_OPTIONS = {"ghosts": "show_ghosts", "conflicts": "show_conflicts", "peers": "highlight_peers", "same_digit": "highlight_same_digit"}
+
+
+def model_key(lane: str) -> str:
+    return f"{TASK}/{lane}"
+
+
+def lane_of(key: str) -> str | None:
+    prefix = f"{TASK}/"
+    return key[len(prefix):] if key.startswith(prefix) else None
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class SudokuTab(QWidget):
+    statusMessage = Signal(str, int)
+    stepTimeChanged = Signal(str)
+    settingsChanged = Signal()
+
+    def __init__(self, engine: Engine, settings: AppSettings, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sudoku_tab")
+        self.engine = engine
+        self.theme = theme
+        self.document = PuzzleDocument(self)
+        self.analysis: PuzzleAnalysis = quick_analysis(np.zeros(CELLS, dtype=np.int8))
+        self._background = BackgroundRunner(self)
+        self._analysis_serial = 0
+        self.playback = Playback(self)
+        self.records: dict[str, SolveRecord] = {}
+        self._run_id: int | None = None
+        self.models: dict[str, ModelSummary] = {}
+        self.model_errors: dict[str, str] = {}
+        self._interactive_loads: set[str] = set()
+        self._pending_loads: set[str] = set()
+        self._from_saved: set[str] = set()
+        self._engine_ready = False
+        self._checkpoint_paths = {"mdm": settings.checkpoint_mdm, "vmd": settings.checkpoint_vmd}
+
+        self.sources = PuzzleSources(
+            self, self.set_puzzle, lambda: self.document.grid, lambda: self.theme, self._background, settings.last_dir
+        )
+        self._build_actions()
+        self._build_ui()
+        self._connect()
+        self._restore(settings)
+
+    # ------------------------------------------------------------------------------------------
+    # construction
+    def _action(self, name: str, text: str, slot, keys: str | QKeySequence.StandardKey | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if keys is not None:
+            action.setShortcut(QKeySequence(keys))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        self.actions_by_name: dict[str, QAction] = {}
+        K = QKeySequence.StandardKey
+        a = self._action
+        a("open", "&Open puzzle…", lambda: self.sources.open_dialog(), K.Open, "Open a puzzle file (.txt, .sdk, .sdm, .csv)")
+        a("save", "&Save puzzle…", lambda: self.sources.save_dialog(), K.Save, "Save the puzzle as text")
+        a("library", "Puzzle &library…", lambda: self.sources.library_dialog(), "Ctrl+L", "Pick a bundled puzzle by difficulty")
+        a("generate", "&Generate puzzle…", lambda: self.sources.generate_dialog(), "Ctrl+G", "Generate a new puzzle of a chosen difficulty")
+        a("copy", "&Copy puzzle", lambda: self.sources.copy(), K.Copy, "Copy the puzzle as 81 characters")
+        a("copy_board", "Copy &shown board", self.copy_board, "Ctrl+Shift+C", "Copy the board shown at this step (first model)")
+        a("paste", "&Paste puzzle", lambda: self.sources.paste(), K.Paste, "Read a puzzle from the clipboard")
+        a("clear", "C&lear puzzle", self.clear_puzzle, "Ctrl+Shift+Backspace", "Empty the board")
+        a("undo", "&Undo", self.undo, "Ctrl+Z").setShortcuts([QKeySequence("Ctrl+Z")])
+        a("redo", "&Redo", self.redo).setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        a("solve", "&Solve", self.solve, None, "Run the chosen models on the puzzle").setShortcuts(
+            [QKeySequence("Ctrl+Return"), QKeySequence("F5")]
+        )
+        a("stop", "S&top", self.stop, "Esc", "Stop the running solve after its current step")
+        a("open_mdm", "Open &MDM checkpoint…", lambda: self.open_checkpoint_dialog("mdm"))
+        a("open_vmd", "Open &VMD checkpoint…", lambda: self.open_checkpoint_dialog("vmd"))
+        a("bundled", "Use &bundled checkpoints", self.use_bundled_checkpoints)
+        a("export_json", "Export trace as &JSON…", self.export_json_dialog, "Ctrl+E", "Every step of the solve, with settings")
+        a("export_png", "Export view as &PNG…", self.export_png_dialog, "Ctrl+Shift+P")
+        a("export_gif", "Export solve as animated &GIF…", self.export_gif_dialog, "Ctrl+Shift+G")
+        for name, text, keys in (
+            ("ghosts", "Show &ghost guesses", "G"),
+            ("conflicts", "Highlight &conflicts", "Ctrl+Shift+K"),
+            ("peers", "Highlight row, column and &box", None),
+            ("same_digit", "Highlight the &same digit", None),
+        ):
+            action = a(name, text, None, keys)
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(lambda checked, n=name: self._toggle_option(n, checked))
+
+    def _build_ui(self) -> None:
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(10)
+        self.side = SidePanel(self.actions_by_name, self.theme, self)
+        layout.addWidget(self.side)
+        self.view = SolveView(LANES, self.playback, self.theme, self)
+        layout.addWidget(self.view, 1)
+        # Single keys (Space, G) act only while the focus is in the solve view (the boards),
+        # so they never steal Space from a focused button or G from a combo box.
+        for name, action in self.view.timeline.actions_by_name.items():
+            self.actions_by_name[f"timeline_{name}"] = action
+            self.view.addAction(action)
+        ghosts = self.actions_by_name["ghosts"]
+        ghosts.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.view.addAction(ghosts)
+        # Short names for the widgets other code (and the tests) reach for.
+        self.controls = self.side.controls
+        self.puzzle_info = self.side.puzzle_info
+        self.solve_button = self.side.solve_button
+        self.stop_button = self.side.stop_button
+        self.option_boxes = self.side.option_boxes
+        self.legend = self.side.legend
+        self.lane_views = self.view.lane_views
+        self.plot = self.view.plot
+        self.timeline = self.view.timeline
+        self.banner = self.view.banner
+        self.banner_text = self.view.banner_text
+
+    def _connect(self) -> None:
+        self.document.changed.connect(self._document_changed)
+        self.sources.statusMessage.connect(self.statusMessage)
+        self.sources.generatingChanged.connect(lambda _: self._update_actions())
+        stack = self.document.undo_stack
+        stack.canUndoChanged.connect(self._undo_state_changed)
+        stack.canRedoChanged.connect(self._undo_state_changed)
+        self.solve_button.clicked.connect(self.solve)
+        self.stop_button.clicked.connect(self.stop)
+        self.controls.changed.connect(self._controls_changed)
+        self.view.cellEdited.connect(self._cell_edited)
+        self.view.openCheckpointRequested.connect(self._banner_open)
+        self.playback.positionChanged.connect(self._show_position)
+        self.plot.stepClicked.connect(self._plot_clicked)
+        self.timeline.speedChanged.connect(lambda _: self.settingsChanged.emit())
+        e = self.engine
+        e.ready.connect(self._engine_ready_)
+        e.engineFailed.connect(self._engine_failed)
+        e.modelLoaded.connect(self._model_loaded)
+        e.modelFailed.connect(self._model_failed)
+        e.stepReady.connect(self._step_ready)
+        e.runFinished.connect(self._run_finished)
+        e.runFailed.connect(self._run_failed)
+
+    def _restore(self, s: AppSettings) -> None:
+        self.controls.apply(s.models, s.strategy, s.nfe, s.temperature, s.seed, s.latent_mode)
+        self.timeline.set_speed(s.speed)
+        self.actions_by_name["ghosts"].setChecked(s.show_ghosts)
+        self.actions_by_name["conflicts"].setChecked(s.show_conflicts)
+        grid = None
+        if s.puzzle:
+            try:
+                grid = parse_puzzle(s.puzzle)
+            except PuzzleFormatError:
+                log.warning("ignoring the saved puzzle, it does not parse")
+        self.document.reset(parse_puzzle(STARTER) if grid is None else grid)
+        self.controls.nfe.setValue(s.nfe)
+        if s.splitter:
+            self.view.restore_splitter(s.splitter)
+        self._update_lane_visibility()
+        self._update_actions()
+
+    def store_settings(self, s: AppSettings) -> AppSettings:
+        sampler = self.controls.settings()
+        return s.with_(
+            puzzle=format_line(self.document.grid),
+            models=self.controls.model_choice(),
+            strategy=sampler.strategy,
+            nfe=sampler.nfe,
+            temperature=sampler.temperature,
+            seed=sampler.seed,
+            latent_mode=sampler.latent_mode,
+            speed=self.playback.speed,
+            show_ghosts=self.actions_by_name["ghosts"].isChecked(),
+            show_conflicts=self.actions_by_name["conflicts"].isChecked(),
+            splitter=self.view.splitter_state(),
+            checkpoint_mdm=self._checkpoint_paths["mdm"],
+            checkpoint_vmd=self._checkpoint_paths["vmd"],
+            last_dir=self.sources.last_dir,
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # engine and models
+    def start_engine(self, checkpoints: dict[str, str] | None = None) -> None:
+        """Called once the window is visible: start the worker and load both models.
+
+        `checkpoints` overrides (command line, tests) win over the user's saved choice, which
+        wins over the bundled checkpoint."""
+        self.engine.start()
+        for lane in LANES:
+            override = (checkpoints or {}).get(lane)
+            saved = self._checkpoint_paths[lane]
+            if saved and not override:
+                self._from_saved.add(lane)
+            chosen = override or saved
+            path = chosen or str(paths.bundled_checkpoint(lane, TASK))
+            self._load(lane, path, bundled=not chosen, interactive=False)
+
+    def _load(self, lane: str, path: str, bundled: bool, interactive: bool) -> None:
+        if interactive:
+            self._interactive_loads.add(lane)
+        self._pending_loads.add(lane)
+        self.lane_views[lane].set_model_text("loading model…", True)
+        self.engine.load(LoadRequest(model_key(lane), str(path), TASK, lane, bundled))
+        self._update_actions()
+
+    def load_checkpoint(self, lane: str, path: str) -> None:
+        """Load a user-chosen checkpoint; a failure is shown in a message box."""
+        if self.engine.busy:
+            self.statusMessage.emit("Stop the running solve before changing models.", 5000)
+            return
+        self._load(lane, path, bundled=False, interactive=True)
+
+    def open_checkpoint_dialog(self, lane: str) -> None:
+        title = LANES[lane][0]
+        path, _ = QFileDialog.getOpenFileName(self, f"Open {title} checkpoint", self.sources.last_dir, CHECKPOINT_FILTER)
+        if path:
+            self.sources.last_dir = str(Path(path).parent)
+            self.load_checkpoint(lane, path)
+
+    def use_bundled_checkpoints(self) -> None:
+        for lane in LANES:
+            self._checkpoint_paths[lane] = ""
+            self._load(lane, str(paths.bundled_checkpoint(lane, TASK)), bundled=True, interactive=True)
+
+    def _banner_open(self) -> None:
+        missing = [lane for lane in LANES if lane not in self.models]
+        if missing:
+            self.open_checkpoint_dialog(missing[0])
+
+    def _engine_ready_(self, info) -> None:
+        self._engine_ready = True
+        self.controls.set_strategies(info.strategies)
+        self._update_actions()
+
+    def _engine_failed(self, message: str) -> None:
+        self.view.show_banner(_escape(message), None)
+        messages.show_error(self, "Model engine", message)
+
+    def _show_model_text(self, lane: str) -> None:
+        summary = self.models.get(lane)
+        label = self.lane_views[lane].model_label
+        if summary is None:
+            self.lane_views[lane].set_model_text("no model loaded", False)
+            label.setToolTip(self.model_errors.get(lane, ""))
+            return
+        count = summary.parameters
+        size = f"{count / 1e6:.2f} M" if count >= 100_000 else f"{count / 1e3:.0f} k"
+        origin = "bundled" if summary.bundled else Path(summary.path).name
+        self.lane_views[lane].set_model_text(f"{summary.name} · {size} parameters · {origin}", True)
+        metrics = "".join(f"<br>{_escape(str(k))}: {_escape(str(v))}" for k, v in list(summary.metrics.items())[:8])
+        label.setToolTip(f"{_escape(summary.path)}{metrics}")
+
+    def _model_loaded(self, summary: ModelSummary) -> None:
+        lane = lane_of(summary.key)
+        if lane is None:
+            return
+        self._pending_loads.discard(lane)
+        self._from_saved.discard(lane)
+        if lane in self._interactive_loads and not summary.bundled:
+            # Only a checkpoint the user picked is remembered, not a command-line override.
+            self._checkpoint_paths[lane] = summary.path
+        self._interactive_loads.discard(lane)
+        self.models[lane] = summary
+        self.model_errors.pop(lane, None)
+        self._show_model_text(lane)
+        self._show_puzzle()
+        self.statusMessage.emit(f"{LANES[lane][0]} model loaded: {summary.name}", 4000)
+        self._update_banner()
+        self._update_actions()
+        self.settingsChanged.emit()
+
+    def _model_failed(self, key: str, message: str) -> None:
+        lane = lane_of(key)
+        if lane is None:
+            return
+        self._pending_loads.discard(lane)
+        title = LANES[lane][0]
+        if lane in self._interactive_loads:
+            self._interactive_loads.discard(lane)
+            messages.show_error(self, f"Could not open the {title} checkpoint", message)
+            if lane in self.models:
+                self._show_model_text(lane)
+                self._update_actions()
+                return
+        log.warning("%s model not loaded: %s", title, message)
+        if lane in self._from_saved:
+            # The checkpoint the user picked last time is gone or broken: fall back to the bundled one.
+            self._from_saved.discard(lane)
+            self._checkpoint_paths[lane] = ""
+            self.statusMessage.emit(f"{title}: {message}; using the bundled checkpoint instead.", 8000)
+            self._load(lane, str(paths.bundled_checkpoint(lane, TASK)), bundled=True, interactive=False)
+            return
+        self.model_errors[lane] = message
+        self._show_model_text(lane)
+        self._show_puzzle()
+        self.statusMessage.emit(f"{title}: {message}", 8000)
+        self._update_banner()
+        self._update_actions()
+
+    def _update_banner(self) -> None:
+        missing = [lane for lane in LANES if lane not in self.models and lane in self.model_errors]
+        if not missing:
+            self.view.hide_banner()
+            return
+        lines = [f"<b>No {LANES[lane][0]} model.</b> {_escape(self.model_errors[lane])}" for lane in missing]
+        menu_hint = " or ".join(f"Model ▸ Open {LANES[lane][0]} checkpoint…" for lane in missing)
+        lines.append(f"Open a checkpoint with {menu_hint}.")
+        self.view.show_banner("<br>".join(lines), f"Open {LANES[missing[0]][0]} checkpoint…")
+
+    # ------------------------------------------------------------------------------------------
+    # puzzle editing
+    @property
+    def running(self) -> bool:
+        return self._run_id is not None
+
+    @property
+    def viewing(self) -> bool:
+        return bool(self.records)
+
+    def _may_edit(self) -> bool:
+        """Edits are refused while a solve runs and discard a finished solve."""
+        if self.running:
+            self.statusMessage.emit("A solve is running: stop it (Esc) before changing the puzzle.", 5000)
+            return False
+        if self.viewing:
+            self._leave_solve_view()
+            self.statusMessage.emit("Puzzle changed: the solve was discarded.", 4000)
+        return True
+
+    def _cell_edited(self, cell: int, digit: int) -> None:
+        if self.analysis.grid[cell] == digit and not self.viewing:
+            return
+        if self._may_edit():
+            self.document.set_cell(cell, digit)
+
+    def set_puzzle(self, grid: np.ndarray, text: str = "Load puzzle", name: str = "") -> bool:
+        if not self._may_edit():
+            return False
+        self.document.replace(grid, text, name)
+        return True
+
+    def undo(self) -> None:
+        if self.document.undo_stack.canUndo() and self._may_edit():
+            self.document.undo_stack.undo()
+
+    def redo(self) -> None:
+        if self.document.undo_stack.canRedo() and self._may_edit():
+            self.document.undo_stack.redo()
+
+    def clear_puzzle(self) -> None:
+        self.set_puzzle(np.zeros(CELLS, dtype=np.int8), "Clear puzzle")
+
+    def copy_board(self) -> None:
+        """Copy what the first board shows at the current step (the puzzle when editing)."""
+        record = next(iter(self.records.values()), None)
+        grid = record.digits_at(self.playback.position) if record else self.document.grid
+        QGuiApplication.clipboard().setText(format_line(grid))
+        self.statusMessage.emit(f"Board at step {self.playback.position} copied.", 3000)
+
+    def _document_changed(self) -> None:
+        self.settingsChanged.emit()
+        grid = self.document.grid
+        self.analysis = quick_analysis(grid)
+        self.controls.set_max_nfe(self.analysis.empty)
+        self._show_puzzle()
+        self._describe_puzzle()
+        self._update_actions()
+        # Counting solutions can take a moment on odd puzzles: off the GUI thread, newest wins.
+        self._analysis_serial += 1
+        serial = self._analysis_serial
+        self._background.submit(lambda: full_analysis(grid), lambda result: self._analysis_done(serial, result), self._analysis_failed)
+
+    def _analysis_done(self, serial: int, result: PuzzleAnalysis) -> None:
+        if serial != self._analysis_serial:
+            return
+        self.analysis = result
+        self._describe_puzzle()
+        for record in self.records.values():
+            if record.solution is None and result.solution is not None and np.array_equal(record.puzzle, result.grid):
+                record.solution = result.solution
+        self._show_position(self.playback.position)
+
+    def _analysis_failed(self, exc: Exception) -> None:
+        log.error("puzzle analysis failed: %s", exc)
+        self.puzzle_info.setText(f"Could not analyse the puzzle: {_escape(str(exc))}")
+
+    def _describe_puzzle(self) -> None:
+        self.puzzle_info.setText(describe(self.analysis, self.document.name, self.theme.conflict, self.theme.ok))
+
+    # ------------------------------------------------------------------------------------------
+    # solving
+    def solve(self) -> None:
+        if self.running:
+            return
+        lanes = self.controls.lanes()
+        missing = [LANES[lane][0] for lane in lanes if lane not in self.models]
+        if missing:
+            names = " and ".join(missing)
+            detail = "; ".join(self.model_errors.get(lane, "still loading") for lane in lanes if lane not in self.models)
+            messages.show_error(self, "Solve", f"No {names} model is loaded ({detail}).\nOpen a checkpoint from the Model menu.")
+            return
+        grid = self.document.grid
+        empty = int(np.count_nonzero(grid == 0))
+        if empty == 0:
+            self.statusMessage.emit("The board is full: there is nothing to solve.", 4000)
+            return
+        settings = self.controls.settings()
+        sampler = SamplerSettings(**{**settings.as_dict(), "nfe": min(settings.nfe, empty)})
+        tokens, fixed = encode(grid[None, :])
+        request = RunRequest(
+            run_id=self.engine.new_run_id(),
+            lanes=tuple(model_key(lane) for lane in lanes),
+            initial=tokens,
+            fixed=fixed,
+            sampler=sampler,
+            metadata={"task": TASK, "puzzle": format_line(grid)},
+        )
+        solution = self.analysis.solution if self.analysis.same_grid(grid) else None
+        self._leave_solve_view()
+        self.records = {lane: SolveRecord(lane, grid, solution) for lane in lanes}
+        self._run_id = request.run_id
+        self._update_lane_visibility()
+        self.plot.set_total(sampler.nfe)
+        self.playback.reset(total=sampler.nfe, live=True)
+        self._show_position(0)
+        try:
+            self.engine.run(request)
+        except RuntimeError as exc:
+            self._run_id = None
+            self._leave_solve_view()
+            messages.show_error(self, "Solve", str(exc))
+            self._update_actions()
+            return
+        self.playback.play()
+        self.statusMessage.emit(f"Solving with {' and '.join(LANES[lane][0] for lane in lanes)} in {sampler.nfe} steps…", 0)
+        self._update_actions()
+
+    def stop(self) -> None:
+        if self.running:
+            self.engine.stop()
+            self.statusMessage.emit("Stopping after the current step…", 0)
+
+    def _step_ready(self, run_id: int, key: str, step) -> None:
+        if run_id != self._run_id:
+            return
+        lane = lane_of(key)
+        record = self.records.get(lane) if lane else None
+        if record is None:
+            return
+        record.append(step)
+        available = min(len(r) for r in self.records.values())
+        self.playback.set_available(available, total=int(step.total))
+        self.plot.set_total(int(step.total))
+        self.view.refresh_plot(self.records)
+        if self.playback.position >= available - 1:
+            self._show_position(self.playback.position)
+        times = " · ".join(f"{LANES[r.lane][0]} {1000 * r.mean_step_seconds():.1f} ms/step" for r in self.records.values() if len(r))
+        self.stepTimeChanged.emit(times)
+
+    def _run_finished(self, result: RunResult) -> None:
+        if result.run_id != self._run_id:
+            return
+        self._run_id = None
+        for lane, record in self.records.items():
+            record.finish(result.traces.get(model_key(lane)), result.cancelled)
+        self.playback.finish()
+        self.plot.set_total(self.playback.total)
+        self._show_position(self.playback.position)
+        total = self.playback.total
+        if result.cancelled:
+            self.statusMessage.emit(f"Stopped after {total} step{'s' if total != 1 else ''}.", 6000)
+        else:
+            verdicts = []
+            for lane, record in self.records.items():
+                outcome = record.outcome_at(total)
+                verdicts.append(f"{LANES[lane][0]} {'solved' if outcome.solved else f'{outcome.conflicts} conflicting cells'}")
+            self.statusMessage.emit(f"Done in {total} steps ({result.seconds:.2f} s): " + ", ".join(verdicts) + ".", 8000)
+        self._update_actions()
+
+    def _run_failed(self, run_id: int, message: str) -> None:
+        if run_id != self._run_id:
+            return
+        self._run_id = None
+        self.playback.finish()
+        self._update_actions()
+        self.statusMessage.emit("The solve failed.", 6000)
+        messages.show_error(self, "Solve failed", f"The model run failed:\n{message}")
+
+    def _leave_solve_view(self) -> None:
+        self.records = {}
+        self.playback.reset(0, live=False)
+        self.plot.clear_data()
+        self.plot.set_current(0)
+        self._update_lane_visibility()
+        self._show_puzzle()
+
+    # ------------------------------------------------------------------------------------------
+    # display
+    def _show_puzzle(self) -> None:
+        if self.viewing:
+            return
+        frame = BoardFrame.from_puzzle(self.analysis.grid, self.analysis.conflicts)
+        for lane, view in self.lane_views.items():
+            view.board.set_frame(frame)
+            if lane in self.models:
+                hint = "ready: press Solve (Ctrl+Enter)" if self.analysis.empty else "the board is full"
+            else:
+                hint = "no model loaded" if lane in self.model_errors else "loading model…"
+            view.set_verdict(hint, "hint")
+
+    def _show_position(self, position: int) -> None:
+        if not self.viewing:
+            return
+        final = not self.playback.live and position >= self.playback.total
+        for lane, record in self.records.items():
+            view = self.lane_views[lane]
+            view.board.set_frame(record.frame_at(position))
+            view.set_verdict(*verdict(record.outcome_at(position), final))
+        self.plot.set_current(position)
+
+    def _plot_clicked(self, step: int) -> None:
+        if self.viewing:
+            self.playback.pause()
+            self.playback.seek(step)
+
+    def _update_lane_visibility(self) -> None:
+        self.view.show_lanes(tuple(self.records) if self.viewing else self.controls.lanes())
+        self.view.refresh_plot(self.records)
+
+    def focus_board(self) -> None:
+        self.view.focus_board()
+
+    def _toggle_option(self, name: str, checked: bool) -> None:
+        for view in self.lane_views.values():
+            view.board.set_option(BOARD_OPTIONS[name], checked)
+        self.settingsChanged.emit()
+
+    def _controls_changed(self) -> None:
+        self.settingsChanged.emit()
+        if not self.viewing:
+            self._update_lane_visibility()
+        self._update_actions()
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.view.set_theme(theme)
+        self.side.set_theme(theme)
+        self._describe_puzzle()
+        self._show_position(self.playback.position)
+
+    def _undo_state_changed(self, *_: object) -> None:
+        # QUndoStack's destructor clears the stack and signals it while the tab is torn down.
+        if shiboken6.isValid(self.document.undo_stack):
+            self._update_actions()
+
+    def _update_actions(self) -> None:
+        running = self.running
+        lanes = self.controls.lanes()
+        can_solve = not running and self._engine_ready and all(lane in self.models for lane in lanes) and self.analysis.empty > 0
+        self.solve_button.setEnabled(can_solve)
+        self.actions_by_name["solve"].setEnabled(can_solve)
+        self.stop_button.setEnabled(running)
+        self.actions_by_name["stop"].setEnabled(running)
+        self.controls.setEnabled(not running)
+        editing_ok = not running and not self.sources.generating
+        for name in ("open", "library", "generate", "paste", "clear"):
+            self.actions_by_name[name].setEnabled(editing_ok)
+        self.actions_by_name["undo"].setEnabled(editing_ok and self.document.undo_stack.canUndo())
+        self.actions_by_name["redo"].setEnabled(editing_ok and self.document.undo_stack.canRedo())
+        done = self.viewing and not running
+        for name in ("export_json", "export_gif"):
+            self.actions_by_name[name].setEnabled(done)
+        for name in ("open_mdm", "open_vmd", "bundled"):
+            self.actions_by_name[name].setEnabled(not running)
+        if not running and not self._pending_loads and self._engine_ready:
+            missing = [LANES[lane][0] for lane in lanes if lane not in self.models]
+            self.solve_button.setToolTip(f"Load a {' and '.join(missing)} model first (Model menu)" if missing else "Solve (Ctrl+Enter)")
+
+    # ------------------------------------------------------------------------------------------
+    # export
+    def traces(self) -> dict[str, object]:
+        return {lane: r.trace for lane, r in self.records.items() if r.trace is not None}
+
+    def export_json(self, path: str | Path) -> Path:
+        traces = self.traces()
+        if self.running or not traces:
+            raise export.ExportError("Finish or stop a solve first: there is no complete trace to export.")
+        return export.write_json(export.traces_payload(traces, {"puzzle": format_line(self.document.grid)}), path)
+
+    def export_png(self, path: str | Path) -> Path:
+        return export.save_png(self.view, path)
+
+    def gif_frames(self, max_width: int = 1100) -> list[QImage]:
+        """Render every step of the shown solve (the timeline is restored afterwards)."""
+        if not self.viewing:
+            raise export.ExportError("Solve first: there is nothing to animate.")
+        keep = self.playback.position
+        self.playback.pause()
+        frames = []
+        try:
+            for position in range(self.playback.available + 1):
+                self.playback.seek(position)
+                self._show_position(position)
+                image = self.view.grab().toImage()
+                if image.width() > max_width:
+                    image = image.scaledToWidth(max_width, Qt.TransformationMode.SmoothTransformation)
+                frames.append(image)
+        finally:
+            self.playback.seek(keep)
+            self._show_position(keep)
+        return frames
+
+    def export_gif(self, path: str | Path) -> Path:
+        if self.running:
+            raise export.ExportError("Wait for the solve to finish (or stop it) before exporting.")
+        return export.save_gif(self.gif_frames(), path, frame_ms=int(1000 / self.playback.speed))
+
+    def _export_dialog(self, title: str, default: str, file_filter: str, writer) -> None:
+        last_dir = self.sources.last_dir
+        start = str(Path(last_dir) / default) if last_dir else default
+        path, _ = QFileDialog.getSaveFileName(self, title, start, file_filter)
+        if not path:
+            return
+        self.sources.last_dir = str(Path(path).parent)
+        try:
+            written = writer(path)
+        except export.ExportError as exc:
+            messages.show_error(self, title, str(exc))
+            return
+        self.statusMessage.emit(f"Wrote {written}", 5000)
+
+    def export_json_dialog(self) -> None:
+        self._export_dialog("Export trace", "sudoku-trace.json", "JSON (*.json)", self.export_json)
+
+    def export_png_dialog(self) -> None:
+        self._export_dialog("Export view", "sudoku-view.png", "PNG image (*.png)", self.export_png)
+
+    def export_gif_dialog(self) -> None:
+        self._export_dialog("Export animation", "sudoku-solve.gif", "Animated GIF (*.gif)", self.export_gif)
+
+    # ------------------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Before the window closes: stop playback and any run, wait for background jobs."""
+        self.playback.pause()
+        if self.running:
+            self.engine.stop()
+        self._background.wait()
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(900, 560)
+
