@@ -12,7 +12,7 @@ import torch
 
 from vmdcore.checkpoint import CheckpointError
 
-from . import synthetic
+from . import sudoku_cli, synthetic, text_cli
 
 DEFAULT_CHECKPOINTS = Path(__file__).resolve().parent.parent / "resources" / "checkpoints"
 
@@ -86,23 +86,21 @@ def _eval_synthetic(args, command: str) -> None:
         )
 
 
-TRAINERS = {"synthetic": (_add_synthetic_train, _train_synthetic)}
-EVALUATORS = {"synthetic": (_add_synthetic_eval, _eval_synthetic)}
-
-
-def _register_optional() -> None:
-    """Tasks whose modules exist are added here, so each task stays in its own module."""
-    try:
-        from . import sudoku_cli
-    except ImportError:
-        return
-    TRAINERS["sudoku"] = (sudoku_cli.add_train, sudoku_cli.train)
-    EVALUATORS["sudoku"] = (sudoku_cli.add_eval, sudoku_cli.evaluate)
+TRAINERS = {
+    "synthetic": (_add_synthetic_train, _train_synthetic),
+    "sudoku": (sudoku_cli.add_train, sudoku_cli.train),
+    "text": (text_cli.add_train, text_cli.train),
+    "phrases": (text_cli.add_phrase_train, text_cli.train_phrase_model),
+}
+EVALUATORS = {
+    "synthetic": (_add_synthetic_eval, _eval_synthetic),
+    "sudoku": (sudoku_cli.add_eval, sudoku_cli.evaluate),
+    "text": (text_cli.add_eval, text_cli.evaluate),
+}
 
 
 def _main(prog: str, table: dict, argv: list[str] | None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
-    _register_optional()
     parser = argparse.ArgumentParser(prog=prog)
     sub = parser.add_subparsers(dest="task", required=True, metavar="TASK")
     for add, _ in table.values():

@@ -13,7 +13,7 @@ import torch
 from vmdcore.checkpoint import CheckpointInfo, save_checkpoint
 from vmdcore.devices import pick_device
 from vmdcore.losses import LossConfig
-from vmdcore.model import DiffusionModel, build_model
+from vmdcore.model import DiffusionModel, build_model, set_posterior_init
 from vmdcore.sudoku import read_puzzle_file
 from vmdcore.tasks import sudoku as sudoku_task
 
@@ -42,6 +42,7 @@ class SudokuRecipe:
     kl_anneal_fraction: float = 0.3
     kl_weighting: str = "none"
     free_bits: float = 0.0
+    encoder_init_logvar: float = -4.0
     extra_clues: int = 0
     bf16: bool = True
     pool_size: int = 8000
@@ -96,6 +97,7 @@ def train_sudoku(
     stream = PuzzleStream(puzzles[: held_out.start], solutions[: held_out.start], recipe.extra_clues)
     config = recipe.model_config(kind)
     model = build_model(config, seed=recipe.seed)
+    set_posterior_init(model, recipe.encoder_init_logvar)
     target = pick_device(device)
     deadline = time.time() + 60 * minutes if minutes else None
     started = time.time()

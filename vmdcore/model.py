@@ -236,3 +236,16 @@ def build_model(config: ModelConfig, seed: int | None = None) -> DiffusionModel:
     model = DiffusionModel(config)
     init_weights(model)
     return model
+
+
+def set_posterior_init(model: DiffusionModel, logvar: float) -> None:
+    """Start q(z | x0, mask) with variance exp(logvar) instead of ~1.
+
+    With a fresh encoder, z ~ q is almost pure noise, so the denoiser gets no signal that z
+    is worth reading and the latent can collapse before it is ever used. A narrower initial
+    posterior makes z informative from the first step; the annealed KL then prices it.
+    """
+    if model.encoder is None:
+        return
+    with torch.no_grad():
+        model.encoder.out.bias[model.config.latent_dim:] = logvar
