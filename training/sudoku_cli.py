@@ -99,11 +99,12 @@ def evaluate(args, command: str) -> None:
         results = []
         for strategy in args.strategy:
             for nfe in args.nfe:
-                s = sudoku_eval.score(model, puzzles, strategy, nfe, args.seed, args.batch_size)
+                outcome: list[np.ndarray] = []
+                s = sudoku_eval.score(model, puzzles, strategy, nfe, args.seed, args.batch_size, solved_out=outcome)
                 row = s.to_dict()
                 row.pop("n")
                 if levels:
-                    row["by_difficulty"] = _by_level(model, puzzles, levels, strategy, nfe, args)
+                    row["by_difficulty"] = _by_level(outcome[0], levels)
                 results.append(row)
                 print(f"{path.name:28s} {strategy:9s} NFE {nfe:3d}: {s.accuracy:6.1%} solved, "
                       f"{s.mean_conflicts:5.2f} conflicting cells, {s.puzzles_per_s:7.1f} puzzles/s", flush=True)
@@ -120,13 +121,9 @@ def evaluate(args, command: str) -> None:
         args.markdown.write_text(f"# Sudoku (paper Table 4)\n\nMade by:\n\n    {command}\n\n{table}\n")
 
 
-def _by_level(model, puzzles, levels, strategy, nfe, args) -> dict[str, float]:
-    out = {}
-    levels = np.asarray(levels)
-    for level in dict.fromkeys(levels):
-        subset = puzzles[levels == level]
-        out[str(level)] = round(sudoku_eval.score(model, subset, strategy, nfe, args.seed, args.batch_size).accuracy, 4)
-    return out
+def _by_level(solved: np.ndarray, levels: list[str]) -> dict[str, float]:
+    levels_arr = np.asarray(levels)
+    return {str(level): round(float(solved[levels_arr == level].mean()), 4) for level in dict.fromkeys(levels)}
 
 
 def format_table(reports: list[dict], strategies: list[str], nfes: list[int]) -> str:
@@ -140,6 +137,15 @@ def format_table(reports: list[dict], strategies: list[str], nfes: list[int]) ->
         paper = [sudoku_eval.PAPER_TABLE4.get(s, {}).get(n, {}).get(kind) for s in strategies for n in nfes]
         if any(v is not None for v in paper):
             lines.append(f"| paper {kind.upper()} | " + " | ".join("-" if v is None else f"{v:.1f}%" for v in paper) + " |")
+    levels = [r["by_difficulty"] for rep in reports for r in rep["results"] if "by_difficulty" in r]
+    if levels:
+        names = list(levels[0])
+        lines += ["", "By difficulty (accuracy):", "", "| model | strategy | NFE | " + " | ".join(names) + " |",
+                  "|" + "---|" * (3 + len(names))]
+        for report in reports:
+            for r in report["results"]:
+                cells = " | ".join(f"{r['by_difficulty'].get(name, 0):.1%}" for name in names)
+                lines.append(f"| {report['kind'].upper()} | {r['strategy']} | {r['nfe']} | {cells} |")
     n = reports[0]["n"] if reports else 0
     lines += ["", f"Accuracy = share of the {n} puzzles whose final grid is a valid Sudoku keeping every clue.",
               "Mean conflicting cells and puzzles/s per cell are in the JSON twin."]

@@ -54,20 +54,24 @@ def solve_batch(model: DiffusionModel, puzzles: np.ndarray, config: SamplerConfi
 
 def score(
     model: DiffusionModel, puzzles: np.ndarray, strategy: str, nfe: int, seed: int = 0, batch_size: int = 256,
-    temperature: float = 0.0,
+    temperature: float = 0.0, solved_out: list[np.ndarray] | None = None,
 ) -> SolveScore:
+    """Solve every puzzle once; `solved_out`, when given, receives the per-puzzle outcome."""
     puzzles = np.asarray(puzzles)
-    solved, conflicts = 0, 0
+    solved, conflicts = [], 0
     started = time.perf_counter()
     for start in range(0, len(puzzles), batch_size):
         chunk = puzzles[start:start + batch_size]
         config = SamplerConfig(nfe=nfe, strategy=strategy, temperature=temperature, seed=seed + start)
         grids = solve_batch(model, chunk, config)
-        solved += int(solved_mask(grids, chunk).sum())
+        solved.append(solved_mask(grids, chunk))
         conflicts += int(conflict_counts(grids).sum())
     elapsed = time.perf_counter() - started
+    outcome = np.concatenate(solved)
+    if solved_out is not None:
+        solved_out.append(outcome)
     n = len(puzzles)
-    return SolveScore(strategy, nfe, solved / n, conflicts / n, n / elapsed, n)
+    return SolveScore(strategy, nfe, float(outcome.mean()), conflicts / n, n / elapsed, n)
 
 
 def score_grid(
