@@ -89,16 +89,19 @@ def _sniff(path: Path) -> None:
         raise CheckpointError(f"{path.name} is empty or truncated ({size} bytes), not a safetensors checkpoint")
     with path.open("rb") as fh:
         head = fh.read(16)
-    if head[:2] == b"PK" or head[:1] == b"\x80":
+    (header_len,) = struct.unpack("<Q", head[:8])
+    if header_len <= MAX_HEADER_BYTES and head[8:9] == b"{":
+        if 8 + header_len > size:
+            raise CheckpointError(f"{path.name} is truncated: its header promises more bytes than the file holds")
+        return
+    # Only once it is clearly not safetensors: a safetensors header length may itself start
+    # with the bytes 0x80 or "PK", so these signatures are checked second.
+    if head[:4] == b"PK\x03\x04" or (head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05")):
         raise CheckpointError(
             f"{path.name} looks like a PyTorch pickle (torch.save). VMD never loads pickles: "
             "convert it to .safetensors with the project's training tools."
         )
-    (header_len,) = struct.unpack("<Q", head[:8])
-    if header_len > MAX_HEADER_BYTES or head[8:9] != b"{":
-        raise CheckpointError(f"{path.name} is not a safetensors file (unrecognised header)")
-    if 8 + header_len > size:
-        raise CheckpointError(f"{path.name} is truncated: its header promises more bytes than the file holds")
+    raise CheckpointError(f"{path.name} is not a safetensors file (unrecognised header)")
 
 
 def read_info(path: str | os.PathLike) -> CheckpointInfo:

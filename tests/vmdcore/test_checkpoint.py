@@ -126,3 +126,30 @@ def test_nan_weights_are_refused(tmp_path):
 def test_folder_instead_of_file(tmp_path):
     with pytest.raises(CheckpointError, match="folder"):
         load_checkpoint(tmp_path)
+
+
+def test_header_lengths_that_look_like_pickle_or_zip_bytes_still_load(tmp_path):
+    """A safetensors header length is little-endian, so its first bytes may be 0x80 or 'PK'."""
+    import struct
+
+    model = tiny_model()
+
+    def save_with_pad(pad):
+        info = CheckpointInfo(task="synthetic", config=model.config, vocabulary=[str(i) for i in range(7)],
+                              recipe={"pad": "x" * pad}, name="tiny")
+        path = save_checkpoint(model, info, tmp_path / "m.safetensors")
+        return path, struct.unpack("<Q", path.read_bytes()[:8])[0]
+
+    _, base = save_with_pad(0)
+    for prefix in (b"\x80", b"PK"):
+        modulus, low = 256 ** len(prefix), int.from_bytes(prefix, "little")
+        target = base - base % modulus + low + (modulus if base % modulus > low else 0)
+        found = None
+        for pad in range(max(0, target - base - 16), target - base + 16):
+            path, header_len = save_with_pad(pad)
+            if path.read_bytes()[: len(prefix)] == prefix:
+                found = pad
+                break
+        assert found is not None, f"could not craft a header starting with {prefix!r}"
+        _, info = load_checkpoint(path)
+        assert info.recipe["pad"] == "x" * found
