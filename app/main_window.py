@@ -6,9 +6,10 @@ import logging
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget
 
 from . import APP_NAME
+from .about import AboutDialog, app_icon, window_title
 from .settings import AppSettings, load_settings, save_settings
 from .shortcuts import ShortcutsDialog
 from .sudoku.tab import SudokuTab
@@ -30,7 +31,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
-        self.setWindowTitle(f"{APP_NAME}: masked diffusion, step by step")
+        self.setWindowTitle(window_title())
+        self.setWindowIcon(app_icon())
         self.settings = settings if settings is not None else load_settings()
         self._persist = persist
         self._checkpoints = checkpoints
@@ -124,7 +126,8 @@ class MainWindow(QMainWindow):
         shortcuts.triggered.connect(self.show_shortcuts)
         help_menu.addAction(shortcuts)
         about = QAction(f"&About {APP_NAME}", self)
-        about.triggered.connect(self._about)
+        about.setObjectName("about")
+        about.triggered.connect(self.show_about)
         help_menu.addAction(about)
         self.help_actions = {"shortcuts": shortcuts, "about": about, "quit": quit_action}
         # Menu actions must also work when the menu bar is hidden (macOS native menus, tests).
@@ -153,15 +156,9 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self.shortcut_rows(), self).exec()
 
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            "<b>VMD</b> shows masked diffusion decoding step by step.<br>"
-            "A standard masked diffusion model (MDM) commits several cells per step from independent "
-            "guesses, so at few steps it writes the same digit twice in a row, column or box. "
-            "Variational Masked Diffusion (VMD) shares a latent z across the cells to keep them consistent.",
-        )
+    def show_about(self) -> None:
+        """Version, licences and the paper's citation (app/about.py)."""
+        AboutDialog(self).exec()
 
     # -- theme and status --------------------------------------------------------------------
     def set_theme(self, name: str) -> None:

@@ -1,0 +1,208 @@
+"""Packaging: the PyInstaller spec and its rules, icons, the Linux desktop entry, and (marked
+`build`) the built app in dist/VMD.
+
+The `build` tests run the already-built app and skip, with the reason, when dist/VMD/VMD is
+absent; nothing here runs a build (that takes minutes: `python3 scripts/build.py`).
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import bundle_rules as rules  # noqa: E402
+
+BUILT = ROOT / "dist" / "VMD"
+PROGRAM = BUILT / ("VMD.exe" if os.name == "nt" else "VMD")
+MAX_FOLDER_MB = 600
+without_build = pytest.mark.skipif(
+    not PROGRAM.exists(), reason=f"no PyInstaller build at {PROGRAM} (make one: python3 scripts/build.py)"
+)
+
+
+# -- the spec and its rules (no build needed) -------------------------------------------------
+
+
+def test_spec_is_valid_python_and_uses_the_rules():
+    text = (ROOT / "vmd.spec").read_text(encoding="utf-8")
+    compile(text, "vmd.spec", "exec")
+    assert "import bundle_rules as rules" in text
+    assert "exclude_binaries=True" in text and "COLLECT(" in text  # one folder, not one file
+    assert (ROOT / "scripts" / "vmd_entry.py").is_file()
+
+
+def test_resources_bundled_are_what_the_app_reads():
+    pairs = rules.resource_datas(ROOT)
+    sources = {Path(src).relative_to(ROOT / "resources").as_posix() for src, _ in pairs}
+    assert "puzzles/library.csv" in sources
+    assert "puzzles/testset.csv" not in sources  # evaluation data, not used by the app
+    assert {f"icons/vmd-{s}.png" for s in (16, 32, 48, 256)} <= sources
+    shipped = {p.relative_to(ROOT / "resources").as_posix() for p in (ROOT / "resources" / "checkpoints").glob("*.safetensors")}
+    assert shipped <= sources
+    for src, dest in pairs:
+        assert dest == str(Path("resources") / Path(src).relative_to(ROOT / "resources").parent)
+
+
+def test_rules_keep_what_the_app_needs():
+    keep = [
+        "PySide6/Qt/plugins/platforms/libqxcb.so",
+        "PySide6/Qt/plugins/platforms/libqwayland.so",
+        "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+        "PySide6/Qt/plugins/wayland-shell-integration/libxdg-shell.so",
+        "PySide6/Qt/plugins/platformthemes/libqxdgdesktopportal.so",
+        "PySide6/Qt/lib/libQt6Widgets.so.6",
+        "PySide6/Qt/lib/libQt6OpenGL.so.6",
+        "torch/lib/libtorch_cpu.so",
+        "torch/lib/libtorch_global_deps.so",
+        "torch/bin/torch_shm_manager",
+        "resources/checkpoints/sudoku-vmd.safetensors",
+        "resources/icons/vmd-256.png",
+    ]
+    patterns = list(rules.EXCLUDED_BINARIES) + list(rules.EXCLUDED_DATAS)
+    entries = [(path, "", "BINARY") for path in keep]
+    assert rules.filter_toc(entries, patterns) == (entries, [])
+    dropped = ["PySide6/Qt/plugins/imageformats/libqpdf.so", "torch/lib/libtorchbind_test.so", "torch/include/ATen/ATen.h",
+               "PySide6/Qt/lib/libQt6Quick.so.6", "PySide6/Qt/translations/qtbase_de.qm",
+               "PySide6/Qt/plugins/platformthemes/libqgtk3.so", "torch/bin/protoc"]
+    assert all(rules.matches(path, patterns) for path in dropped)
+    # Each rule says why.
+    assert all(reason for reason in {**rules.EXCLUDED_BINARIES, **rules.EXCLUDED_DATAS, **rules.ALWAYS_KEPT}.values())
+    modes = rules.module_collection_mode()
+    assert modes["torch"] == "pyz" and modes["torch.distributed.config"] == "pyz+py"
+
+
+def test_elf_reader_and_pruning(tmp_path: Path):
+    """The pruning step reads DT_NEEDED itself; check it against a real extension module."""
+    from numpy._core import _multiarray_umath
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("ELF only")
+    needed = rules.elf_needed(_multiarray_umath.__file__)
+    assert needed and any(name.startswith("libc.so") for name in needed)
+    assert rules.elf_needed(str(ROOT / "vmd.spec")) is None
+    # A library nothing needs is pruned; a root extension and what it needs stay.
+    entries = [("numpy/_core/x.so", _multiarray_umath.__file__, "EXTENSION"), ("libunused.so.1", _multiarray_umath.__file__, "BINARY")]
+    kept, dropped = rules.prune_unreferenced(entries)
+    assert [e[0] for e in kept] == ["numpy/_core/x.so"] and [e[0] for e in dropped] == ["libunused.so.1"]
+
+
+def test_app_imports_without_the_excluded_modules():
+    """With every module the spec leaves out made unimportable (as in the build), the window,
+    the self-test and the engine's modules still import. (scripts/check_bundle.py runs the
+    whole self-test this way; the built app's self-test is the final word.)"""
+    import check_bundle
+
+    code = check_bundle.BLOCKER + (
+        "import os; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "import app.main_window, app.self_test, app.export, app.about, app.__main__\n"
+        "import vmdcore.checkpoint, vmdcore.sampling, vmdcore.devices, vmdcore.sudoku, vmdcore.tasks.synthetic\n"
+        "hit = sorted(p for p in BLOCKED if any(m == p or m.startswith(p + '.') for m in sys.modules))\n"
+        "print(json.dumps(hit))\n"
+    )
+    blocked = check_bundle.blockable()
+    result = subprocess.run([sys.executable, "-c", code, json.dumps(blocked)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+# -- icons and the desktop entry ----------------------------------------------------------------
+
+
+def test_icons_exist_in_every_format():
+    from PIL import Image
+
+    icons = ROOT / "resources" / "icons"
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        with Image.open(icons / f"vmd-{size}.png") as image:
+            assert image.size == (size, size)
+    for name in ("vmd.png", "vmd.ico", "vmd.icns", "vmd.svg"):
+        assert (icons / name).stat().st_size > 0
+
+
+def _desktop_entry(path: Path) -> dict[str, str]:
+    parser = configparser.ConfigParser(interpolation=None, strict=True)
+    parser.optionxform = str  # keys are case-sensitive
+    parser.read(path, encoding="utf-8")
+    return dict(parser["Desktop Entry"])
+
+
+def test_desktop_entry_template():
+    entry = _desktop_entry(ROOT / "packaging" / "linux" / "vmd.desktop")
+    assert entry["Type"] == "Application" and entry["Name"] == "VMD" and entry["Icon"] == "vmd"
+    assert entry["Exec"].startswith("VMD") and entry["Terminal"] == "false"
+    assert entry["Categories"].endswith(";") and "Education" in entry["Categories"]
+    validator = shutil.which("desktop-file-validate")
+    if validator:
+        result = subprocess.run([validator, str(ROOT / "packaging" / "linux" / "vmd.desktop")], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX shell script")
+def test_install_desktop_entry_script(tmp_path: Path):
+    program = tmp_path / "my apps" / "VMD"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\nexit 0\n")
+    program.chmod(0o755)
+    data = tmp_path / "data"
+    env = dict(os.environ, XDG_DATA_HOME=str(data))
+    script = ROOT / "packaging" / "linux" / "install-desktop-entry.sh"
+    result = subprocess.run(["sh", str(script), str(program)], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    entry = _desktop_entry(data / "applications" / "vmd.desktop")
+    assert entry["Exec"] == f'"{program}" %f'
+    assert entry["TryExec"] == str(program)
+    assert (data / "icons" / "hicolor" / "256x256" / "apps" / "vmd.png").is_file()
+    result = subprocess.run(["sh", str(script), "--uninstall"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and not (data / "applications" / "vmd.desktop").exists()
+
+
+# -- the built app (marked `build`, skipped without dist/VMD) -------------------------------------
+
+
+@pytest.mark.build
+@without_build
+def test_built_app_self_test(tmp_path: Path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", VMD_HOME=str(tmp_path))
+    env.pop("VMD_RESOURCES", None)  # the bundle's own resources
+    result = subprocess.run([str(PROGRAM), "--self-test"], env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(packaged build" in result.stdout
+    assert "Self-test passed" in result.stdout
+
+
+@pytest.mark.build
+@without_build
+def test_built_app_version():
+    result = subprocess.run([str(PROGRAM), "--version"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"VMD {rules.project_version(ROOT)}"
+
+
+@pytest.mark.build
+@without_build
+def test_built_folder_size_and_contents():
+    import check_bundle
+
+    internal = BUILT / "_internal"
+    total = sum(p.stat().st_size for p in BUILT.rglob("*") if p.is_file() and not p.is_symlink())
+    # The issue's target is 500 MB; torch 2.13's CPU library alone is 345 MB and the measured
+    # folder 563 MB (docs/results/performance.md). This ceiling catches regressions: a CUDA
+    # torch (gigabytes), lost exclusions (+150 MB) or unstripped torch (+90 MB).
+    assert total / 1e6 <= MAX_FOLDER_MB, f"{total / 1e6:.0f} MB"
+    assert check_bundle.inspect_build(BUILT) == 0  # no excluded file, CUDA library or second Qt binding
+    bundled = {p.name for p in (internal / "resources" / "checkpoints").glob("*.safetensors")}
+    source = {p.name for p in (ROOT / "resources" / "checkpoints").glob("*.safetensors")}
+    assert source <= bundled, f"rebuild: the build lacks {sorted(source - bundled)}"
+    assert (internal / "resources" / "puzzles" / "library.csv").is_file()
+    assert (internal / "resources" / "icons" / "vmd-256.png").is_file()
+    if sys.platform.startswith("linux"):
+        assert (BUILT / "vmd.desktop").is_file() and (BUILT / "install-desktop-entry.sh").is_file()
