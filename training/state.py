@@ -72,3 +72,15 @@ def saved_step(run_dir: Path) -> int:
         return 0
     with safe_open(str(path), framework="pt") as f:
         return int(json.loads(f.metadata()["state"])["step"])
+
+
+def restore_weights(model: torch.nn.Module, run_dir: Path) -> int:
+    """Load only the model weights of a run's saved state; returns its step."""
+    path = run_dir / STATE_FILE
+    if not path.exists():
+        raise FileNotFoundError(f"no saved training state in {run_dir}")
+    with safe_open(str(path), framework="pt") as f:
+        weights = {k[len("model."):]: f.get_tensor(k) for k in f.keys() if k.startswith("model.")}
+        step = int(json.loads(f.metadata()["state"])["step"])
+    model.load_state_dict(weights)
+    return step

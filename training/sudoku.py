@@ -18,7 +18,7 @@ from vmdcore.sudoku import read_puzzle_file
 from vmdcore.tasks import sudoku as sudoku_task
 
 from . import sudoku_eval
-from .state import saved_step
+from .state import restore_weights, saved_step
 from .sudoku_data import PuzzleStream, build_pool, load_pool
 from .trainer import TrainConfig, distributed_context, train
 
@@ -84,7 +84,7 @@ def train_sudoku(
 ) -> Path | None:
     """Train (or continue training) one model; export it to `out` with its figures.
 
-    With `minutes`, training stops when the time is up (state saved) and the export records
+    `minutes=0` exports the saved state without training. With `minutes`, training stops when the time is up (state saved) and the export records
     how many of the planned steps were done; the same command continues the run later.
     """
     rank, world = distributed_context()
@@ -101,11 +101,14 @@ def train_sudoku(
     target = pick_device(device)
     deadline = time.time() + 60 * minutes if minutes else None
     started = time.time()
-    train(
-        model, stream, recipe.train_config(eval_every, log_every=50), run_dir,
-        evaluate=validation_probe(puzzles[held_out]), device=target, deadline=deadline,
-        extra_state={"recipe": asdict(recipe), "kind": kind},
-    )
+    if minutes is None or minutes > 0:
+        train(
+            model, stream, recipe.train_config(eval_every, log_every=50), run_dir,
+            evaluate=validation_probe(puzzles[held_out]), device=target, deadline=deadline,
+            extra_state={"recipe": asdict(recipe), "kind": kind},
+        )
+    else:  # --minutes 0: export the run's saved state as it is, without training
+        restore_weights(model, run_dir)
     model.to("cpu")
     if rank != 0:
         return None
