@@ -133,38 +133,32 @@ def naked_singles(grid: CandidateGrid) -> int:
     return placed
 
 
-def pointing(grid: CandidateGrid) -> int:
-    """A digit whose box candidates all lie on one line leaves the rest of that line."""
+def _locked_candidates(grid: CandidateGrid, pointing_side: bool) -> int:
+    """Digits of a box/line intersection found nowhere else in one unit leave the other unit."""
     applied = 0
     cand = grid.cand
     for shared, box_rest, line_rest in _INTERSECTIONS:
         inside = cand[shared[0]] | cand[shared[1]] | cand[shared[2]]
         if not inside:
             continue
-        elsewhere_in_box = 0
-        for cell in box_rest:
-            elsewhere_in_box |= cand[cell]
-        locked = inside & ~elsewhere_in_box
-        if locked and grid.eliminate(line_rest, locked):
+        checked, cleared = (box_rest, line_rest) if pointing_side else (line_rest, box_rest)
+        elsewhere = 0
+        for cell in checked:
+            elsewhere |= cand[cell]
+        locked = inside & ~elsewhere
+        if locked and grid.eliminate(cleared, locked):
             applied += 1
     return applied
+
+
+def pointing(grid: CandidateGrid) -> int:
+    """A digit whose box candidates all lie on one line leaves the rest of that line."""
+    return _locked_candidates(grid, pointing_side=True)
 
 
 def claiming(grid: CandidateGrid) -> int:
     """A digit whose line candidates all lie in one box leaves the rest of that box."""
-    applied = 0
-    cand = grid.cand
-    for shared, box_rest, line_rest in _INTERSECTIONS:
-        inside = cand[shared[0]] | cand[shared[1]] | cand[shared[2]]
-        if not inside:
-            continue
-        elsewhere_on_line = 0
-        for cell in line_rest:
-            elsewhere_on_line |= cand[cell]
-        locked = inside & ~elsewhere_on_line
-        if locked and grid.eliminate(box_rest, locked):
-            applied += 1
-    return applied
+    return _locked_candidates(grid, pointing_side=False)
 
 
 def _naked_subsets(grid: CandidateGrid, size: int) -> int:
