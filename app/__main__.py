@@ -68,8 +68,8 @@ def _quit_on_signals(app) -> None:
 def _startup_trace(app, window) -> None:
     """Print `vmd-startup: EVENT WALL_CLOCK_SECONDS [detail]` lines, read by benchmarks/startup.py.
 
-    window_visible: the end of the main window's first paint (torch=0 when torch was not yet
-    imported); models_loaded: both Sudoku models loaded (or failed); the app then quits.
+    window_visible: the end of the main window's first paint (torch=0 / pyqtgraph=0 when that
+    module was not yet imported); models_loaded: both Sudoku models loaded (or failed); the app then quits.
     Settings are neither saved nor changed (the window is built with persist=False)."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
@@ -87,10 +87,12 @@ def _startup_trace(app, window) -> None:
             if not self.done and event.type() == QEvent.Type.Paint:
                 self.done = True
                 torch_loaded = int("torch" in sys.modules)
+                pyqtgraph_loaded = int("pyqtgraph" in sys.modules)
                 # After this paint event (the whole window paints in one pass), not before it.
                 # CPU seconds: the whole process, and the GUI thread alone (load-independent).
                 QTimer.singleShot(0, lambda: emit(
-                    "window_visible", f"torch={torch_loaded} cpu={time.process_time():.3f} gui_cpu={time.thread_time():.3f}"
+                    "window_visible",
+                    f"torch={torch_loaded} pyqtgraph={pyqtgraph_loaded} cpu={time.process_time():.3f} gui_cpu={time.thread_time():.3f}",
                 ))
             return False
 

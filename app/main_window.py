@@ -12,7 +12,9 @@ from . import APP_NAME
 from .about import AboutDialog, app_icon, window_title
 from .settings import AppSettings, load_settings, save_settings
 from .shortcuts import ShortcutsDialog
+from .startup import AfterFirstPaint
 from .sudoku.tab import SudokuTab
+from .text.tab import TextTab
 from .theme import THEMES, Theme, apply_theme, theme_named
 from .worker import Engine, EngineInfo
 
@@ -38,6 +40,8 @@ class MainWindow(QMainWindow):
         self._checkpoints = checkpoints
         self._started = False
         self._closed = False
+        # The engine starts after the first paint (app/startup.py); installed first on purpose.
+        self._first_paint = AfterFirstPaint(self, self._start_engine)
         self.theme: Theme = theme_named(self.settings.theme)
 
         self.engine = Engine(self, device=device)
@@ -57,6 +61,11 @@ class MainWindow(QMainWindow):
         self._save_timer.setInterval(1500)
         self._save_timer.timeout.connect(self.save_now)
         self.sudoku.settingsChanged.connect(self._save_timer.start)
+        self.text = TextTab(self.engine, self.settings, self.theme, self.tabs)
+        self.tabs.addTab(self.text, "Text")
+        self.text.statusMessage.connect(self._status)
+        self.text.stepTimeChanged.connect(self._step_time)
+        self.text.settingsChanged.connect(self._save_timer.start)
 
         self.device_label = QLabel("Device: starting…", self)
         self.device_label.setObjectName("device_label")
@@ -99,6 +108,12 @@ class MainWindow(QMainWindow):
         for name in ("solve", "stop", None, "open_mdm", "open_vmd", "bundled"):
             model_menu.addSeparator() if name is None else model_menu.addAction(act[name])
 
+        text_menu = bar.addMenu("&Text")
+        text_act = self.text.actions_by_name
+        for name in ("generate_text", "stop_text", None, "sample_phrases", "redraw_z", "sample_pairs", None,
+                     "copy_text", "export_text_json", None, "reload_text"):
+            text_menu.addSeparator() if name is None else text_menu.addAction(text_act[name])
+
         view_menu = bar.addMenu("&View")
         play_menu = view_menu.addMenu("&Playback")
         for name in ("play", "back", "forward", "first", "last"):
@@ -133,13 +148,17 @@ class MainWindow(QMainWindow):
         # Menu actions must also work when the menu bar is hidden (macOS native menus, tests).
         for action in (quit_action, shortcuts):
             self.addAction(action)
-        for action in act.values():
+        for action in list(act.values()) + list(self.text.actions_by_name.values()):
             if action.shortcutContext() == Qt.ShortcutContext.WindowShortcut:
                 self.addAction(action)
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         rows: list[tuple[str, str]] = []
-        actions = list(self.sudoku.actions_by_name.values()) + [self.help_actions["shortcuts"], self.help_actions["quit"]]
+        actions = (
+            list(self.sudoku.actions_by_name.values())
+            + list(self.text.actions_by_name.values())
+            + [self.help_actions["shortcuts"], self.help_actions["quit"]]
+        )
         for action in actions:
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
             if keys:
@@ -172,6 +191,7 @@ class MainWindow(QMainWindow):
             apply_theme(app, theme)
             app.setStyleSheet(_stylesheet(theme))
         self.sudoku.set_theme(theme)
+        self.text.set_theme(theme)
 
     def _status(self, text: str, timeout: int) -> None:
         if text:
@@ -191,12 +211,17 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._started:
             self._started = True
-            # Models load in the worker after the first paint, so the window appears at once.
-            QTimer.singleShot(0, lambda: self.sudoku.start_engine(self._checkpoints))
+            # The engine thread (which imports torch, then loads the models) starts only once
+            # the window has painted, so the first frame never waits for it.
+            self._first_paint.arm()
             self.sudoku.focus_board()
 
+    def _start_engine(self) -> None:
+        if not self._closed:
+            self.sudoku.start_engine(self._checkpoints)
+
     def collect_settings(self) -> AppSettings:
-        s = self.sudoku.store_settings(self.settings)
+        s = self.text.store_settings(self.sudoku.store_settings(self.settings))
         return s.with_(theme=self.theme.name, geometry=bytes(self.saveGeometry().toBase64().data()).decode("ascii"))
 
     def save_now(self) -> None:
@@ -215,6 +240,7 @@ class MainWindow(QMainWindow):
         self._closed = True
         self._save_timer.stop()
         self.sudoku.shutdown()
+        self.text.shutdown()
         self.engine.shutdown()
         self.settings = self.collect_settings()
         if self._persist:

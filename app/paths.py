@@ -44,6 +44,11 @@ def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 
 
+def checkpoint_dir() -> Path:
+    """resources/checkpoints (looked up anew on every call, so $VMD_RESOURCES may change)."""
+    return resource("checkpoints")
+
+
 def bundled_checkpoint(kind: str, task: str = "sudoku") -> Path:
     """resources/checkpoints/<task>-<kind>.safetensors (it may not exist)."""
     return resource("checkpoints", f"{task}-{kind}.safetensors")

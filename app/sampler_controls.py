@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -34,18 +35,41 @@ LATENT_MODES = (("fixed", "fixed (drawn once)"), ("redraw", "redrawn every step"
 MAX_SEED = 2**31 - 1
 
 
+@dataclass(frozen=True)
+class ControlsWording:
+    """What the task calls the things a step fills, so one set of controls serves every tab."""
+
+    nfe_label: str = "&NFE (steps)"
+    nfe_tip: str = "Network evaluations (steps): from 1 to the number of empty cells"
+    open_noun: str = "empty cells"
+    nothing_open: str = "no empty cells to fill"
+    argmax: str = "0 (most likely digit)"
+    temperature_tip: str = "0 commits the most likely digit; higher samples more freely"
+    latent_tip: str = "VMD's latent z: drawn once per solve (the paper) or redrawn at every step"
+
+
+SUDOKU_WORDING = ControlsWording()
+
+
 class SamplerControls(QWidget):
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        choices: Sequence[tuple[str, tuple[str, ...], str]] = MODEL_CHOICES,
+        wording: ControlsWording = SUDOKU_WORDING,
+    ) -> None:
         super().__init__(parent)
+        self._choices = tuple(choices)
+        self._wording = wording
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
         self.models = QComboBox(self)
         self.models.setObjectName("models_combo")
-        for key, _, label in MODEL_CHOICES:
+        for key, _, label in self._choices:
             self.models.addItem(label, key)
         self.models.setToolTip("Run the baseline MDM, the VMD, or both on one shared timeline")
         form.addRow("&Models", self.models)
@@ -68,14 +92,15 @@ class SamplerControls(QWidget):
         self.nfe_slider.setObjectName("nfe_slider")
         self.nfe = QSpinBox(nfe_row)
         self.nfe.setObjectName("nfe_spin")
-        self.nfe.setToolTip("Network evaluations (steps): from 1 to the number of empty cells")
+        self.nfe.setToolTip(wording.nfe_tip)
         self.nfe_slider.setToolTip(self.nfe.toolTip())
         row.addWidget(self.nfe_slider, 1)
         row.addWidget(self.nfe)
-        form.addRow("&NFE (steps)", nfe_row)
+        form.addRow(wording.nfe_label, nfe_row)
         self.nfe_help = QLabel(self)
         self.nfe_help.setObjectName("nfe_help")
         self.nfe_help.setProperty("muted", True)
+        self.nfe_help.setWordWrap(True)
         form.addRow("", self.nfe_help)
         self.nfe_slider.valueChanged.connect(self.nfe.setValue)
         self.nfe.valueChanged.connect(self.nfe_slider.setValue)
@@ -86,8 +111,8 @@ class SamplerControls(QWidget):
         self.temperature.setRange(0.0, 2.0)
         self.temperature.setSingleStep(0.1)
         self.temperature.setDecimals(2)
-        self.temperature.setSpecialValueText("0 (most likely digit)")
-        self.temperature.setToolTip("0 commits the most likely digit; higher samples more freely")
+        self.temperature.setSpecialValueText(wording.argmax)
+        self.temperature.setToolTip(wording.temperature_tip)
         form.addRow("&Temperature", self.temperature)
 
         seed_row = QWidget(self)
@@ -110,7 +135,7 @@ class SamplerControls(QWidget):
         self.latent.setObjectName("latent_combo")
         for key, label in LATENT_MODES:
             self.latent.addItem(label, key)
-        self.latent.setToolTip("VMD's latent z: drawn once per solve (the paper) or redrawn at every step")
+        self.latent.setToolTip(wording.latent_tip)
         form.addRow("&Latent z", self.latent)
 
         for signal in (
@@ -127,7 +152,7 @@ class SamplerControls(QWidget):
     # -- values ------------------------------------------------------------------------------
     def lanes(self) -> tuple[str, ...]:
         key = self.models.currentData()
-        return next(lanes for k, lanes, _ in MODEL_CHOICES if k == key)
+        return next(lanes for k, lanes, _ in self._choices if k == key)
 
     def model_choice(self) -> str:
         return str(self.models.currentData())
@@ -182,9 +207,9 @@ class SamplerControls(QWidget):
         nfe = self.nfe.value()
         if self._open_cells:
             per_step = math.ceil(self._open_cells / nfe)
-            self.nfe_help.setText(f"{self._open_cells} empty cells: about {per_step} committed per step")
+            self.nfe_help.setText(f"{self._open_cells} {self._wording.open_noun}: about {per_step} committed per step")
         else:
-            self.nfe_help.setText("no empty cells to fill")
+            self.nfe_help.setText(self._wording.nothing_open)
         self.latent.setEnabled("vmd" in self.lanes())
         self.changed.emit()
 

@@ -39,6 +39,23 @@ class AppSettings:
     checkpoint_mdm: str = ""
     checkpoint_vmd: str = ""
     last_dir: str = ""
+    # The Text tab ("" / 0 mean: the tab's own default).
+    text_prompt: str = ""
+    text_length: int = 0
+    text_block: int = 4
+    text_models: str = "both"
+    text_strategy: str = "margin"
+    text_nfe: int = 4
+    text_temperature: float = 0.0
+    text_seed: int = 0
+    text_latent_mode: str = "fixed"
+    text_ghosts: bool = False
+    phrase_prompt: str = ""
+    phrase_samples: int = 500
+    phrase_nfe: int = 1
+    pair_dataset: str = "pair"
+    pair_samples: int = 2000
+    pair_nfe: int = 1
 
     def with_(self, **changes: Any) -> "AppSettings":
         return replace(self, **changes)

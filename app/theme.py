@@ -85,7 +85,7 @@ LIGHT = Theme(
     same_digit_fill=OkabeIto.REDDISH_PURPLE,
     selection=OkabeIto.REDDISH_PURPLE,
     ok=OkabeIto.BLUISH_GREEN,
-    lanes=(("mdm", OkabeIto.ORANGE), ("vmd", OkabeIto.BLUE)),
+    lanes=(("mdm", OkabeIto.ORANGE), ("vmd", OkabeIto.BLUE), ("ar", OkabeIto.REDDISH_PURPLE)),
 )
 
 DARK = Theme(
@@ -115,7 +115,7 @@ DARK = Theme(
     same_digit_fill=OkabeIto.REDDISH_PURPLE,
     selection=OkabeIto.REDDISH_PURPLE,
     ok="#2BC29A",
-    lanes=(("mdm", OkabeIto.ORANGE), ("vmd", OkabeIto.SKY_BLUE)),
+    lanes=(("mdm", OkabeIto.ORANGE), ("vmd", OkabeIto.SKY_BLUE), ("ar", OkabeIto.REDDISH_PURPLE)),
 )
 
 THEMES = {t.name: t for t in (LIGHT, DARK)}

@@ -54,6 +54,11 @@ class ModelSummary:
     parameters: int
     bundled: bool
     metrics: dict[str, Any] = field(default_factory=dict, compare=False)
+    # Plain copies of the checkpoint's model config, vocabulary and recipe, so views can read
+    # sequence length, block size and characters without importing torch.
+    config: dict[str, Any] = field(default_factory=dict, compare=False)
+    vocabulary: tuple[str, ...] = field(default=(), compare=False)
+    recipe: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,11 @@ class EngineInfo:
 
 @dataclass(frozen=True)
 class RunRequest:
-    """Decode `initial` (1, L) with every model in `lanes`, stepping them in turn on one timeline."""
+    """Decode `initial` (B, L) with every model in `lanes`, stepping them in turn on one timeline.
+
+    `lane_samplers` overrides `sampler` for some lanes (an AR lane takes one step per block;
+    in the phrase demo the MDM samples its marginals while the VMD takes the argmax given z).
+    """
 
     run_id: int
     lanes: tuple[str, ...]
@@ -72,6 +81,10 @@ class RunRequest:
     fixed: np.ndarray
     sampler: SamplerSettings
     metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+    lane_samplers: dict[str, SamplerSettings] = field(default_factory=dict, compare=False)
+
+    def sampler_for(self, lane: str) -> SamplerSettings:
+        return self.lane_samplers.get(lane, self.sampler)
 
 
 @dataclass(frozen=True)
@@ -142,6 +155,9 @@ class Worker(QObject):
                 parameters=model.parameter_count(),
                 bundled=request.bundled,
                 metrics=dict(info.metrics),
+                config=model.config.to_dict(),
+                vocabulary=tuple(info.vocabulary),
+                recipe=dict(info.recipe),
             )
         except Exception as exc:
             log.exception("loading %s failed", request.path)
@@ -170,7 +186,6 @@ class Worker(QObject):
         missing = [lane for lane in request.lanes if lane not in self._models]
         if missing:
             raise RuntimeError(f"no model is loaded for {', '.join(missing)}")
-        config = SamplerConfig(**request.sampler.as_dict())
         initial = np.asarray(request.initial, dtype=np.int64)
         fixed = np.asarray(request.fixed, dtype=bool)
         generators = {}
@@ -178,6 +193,7 @@ class Worker(QObject):
         for lane in request.lanes:
             model = self._models[lane]
             summary = self._summaries[lane]
+            config = SamplerConfig(**request.sampler_for(lane).as_dict())
             # The stop flag is checked here between rounds, not inside sample(), so that all
             # lanes of a stopped run end on the same step of the shared timeline.
             generators[lane] = sample(model, initial, config, fixed)
@@ -240,6 +256,8 @@ class Engine(QObject):
         self._startRequested.connect(self._worker.start)
         self._loadRequested.connect(self._worker.load)
         self._runRequested.connect(self._worker.run)
+        self._info: EngineInfo | None = None
+        self._worker.ready.connect(self._remember_info)  # before self.ready, so listeners see it
         self._worker.ready.connect(self.ready)
         self._worker.engineFailed.connect(self.engineFailed)
         self._worker.modelLoaded.connect(self.modelLoaded)
@@ -263,6 +281,15 @@ class Engine(QObject):
     @property
     def current_run(self) -> int | None:
         return self._running
+
+    @property
+    def info(self) -> EngineInfo | None:
+        """What the engine reported when it started (None until then): a view created or
+        shown later reads the strategies from here instead of waiting for `ready`."""
+        return self._info
+
+    def _remember_info(self, info: EngineInfo) -> None:
+        self._info = info
 
     def start(self) -> None:
         self._startRequested.emit()

@@ -44,6 +44,7 @@ class Start:
     window_s: float | None = None
     models_s: float | None = None
     torch_at_paint: bool | None = None
+    pyqtgraph_at_paint: bool | None = None
     cpu_at_paint_s: float | None = None
     gui_cpu_at_paint_s: float | None = None
     models: str = ""
@@ -78,6 +79,7 @@ class Series:
             "cpu_at_window_s": self.median("cpu_at_paint_s"),
             "gui_thread_cpu_at_window_s": self.median("gui_cpu_at_paint_s"),
             "torch_imported_at_first_paint": [s.torch_at_paint for s in self.starts],
+            "pyqtgraph_imported_at_first_paint": [s.pyqtgraph_at_paint for s in self.starts],
             "models": sorted({s.models for s in self.starts}),
             "errors": [s.error for s in self.starts if s.error],
         }
@@ -129,6 +131,7 @@ def one_start(command: list[str], env: dict[str, str], timeout: float) -> Start:
         if event == "window_visible":
             start.window_s = stamp - t0
             start.torch_at_paint = fields.get("torch") == "1"
+            start.pyqtgraph_at_paint = fields.get("pyqtgraph") == "1" if "pyqtgraph" in fields else None
             start.cpu_at_paint_s = float(fields["cpu"]) if "cpu" in fields else None
             start.gui_cpu_at_paint_s = float(fields["gui_cpu"]) if "gui_cpu" in fields else None
         elif event == "models_loaded":
@@ -218,6 +221,7 @@ def markdown(result: dict) -> str:
         f"| CPU seconds by the first paint (process / GUI thread) | {fmt(pk['cpu_at_window_s'])} / {fmt(pk['gui_thread_cpu_at_window_s'])} "
         f"| {fmt(src['cpu_at_window_s'])} / {fmt(src['gui_thread_cpu_at_window_s'])} | |",
         f"| torch imported when the window first painted | {_torch(pk)} | {_torch(src)} | no |",
+        f"| pyqtgraph imported when the window first painted | {_flags(pk, 'pyqtgraph')} | {_flags(src, 'pyqtgraph')} | no |",
         "",
         f"`window_visible_s` in performance.json is the packaged app's warm median ({fmt(window)}); "
         f"`app_folder_mb` is the size of dist/VMD in MB (10^6 bytes).",
@@ -238,9 +242,47 @@ def markdown(result: dict) -> str:
         "|---|---|",
     ]
     lines += [f"| `{name}` | {mb:.1f} |" for name, mb in result["largest_parts"]]
+    lines += _bundle_report(result.get("bundle_report"))
     if result.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {note}" for note in result["notes"]]
     return "\n".join(lines) + "\n"
+
+
+def _bundle_report(report: dict | None) -> list[str]:
+    """What vmd.spec left out, rule by rule (build/bundle-report.json, written by the build)."""
+    if not report:
+        return []
+    lines = ["", "## What the build leaves out", "",
+             "From build/bundle-report.json (written by vmd.spec; the reason for each rule is in "
+             "scripts/bundle_rules.py). Sizes are of the files as installed, before stripping.", ""]
+    icu = report.get("icu_data") or {}
+    if "replaced" in icu:
+        lines.append(f"- ICU data library rebuilt with {icu['items']} items: {icu['before_mb']:.1f} MB -> {icu['after_mb']:.1f} MB.")
+    elif icu.get("reason"):
+        lines.append(f"- ICU data library kept whole: {icu['reason']}.")
+    stripped = report.get("stripped") or {}
+    if stripped:
+        lines.append(f"- Symbol tables stripped from {stripped['libraries']} libraries: {stripped['saved_mb']:.1f} MB.")
+    pruned = report.get("unreferenced_libraries_mb") or {}
+    if pruned:
+        lines.append(f"- {len(pruned)} libraries nothing bundled needs any more (after the rules below): {sum(pruned.values()):.1f} MB.")
+    for title, key in (("Binaries", "binaries_left_out_mb"), ("Data files", "data_left_out_mb")):
+        rules = report.get(key) or {}
+        if rules:
+            lines += ["", f"| {title} left out (rule) | MB |", "|---|---|"]
+            big = {rule: mb for rule, mb in rules.items() if mb >= 0.1}
+            lines += [f"| `{rule}` | {mb:.2f} |" for rule, mb in big.items()]
+            if len(big) < len(rules):
+                lines.append(f"| {len(rules) - len(big)} smaller rules | {sum(rules.values()) - sum(big.values()):.2f} |")
+    return lines
+
+
+def _flags(series: dict, module: str) -> str:
+    flags = [f for f in series.get(f"{module}_imported_at_first_paint", []) if f is not None]
+    if not flags:
+        return "n/a"
+    yes = sum(bool(f) for f in flags)
+    return "no" if yes == 0 else f"yes in {yes} of {len(flags)} starts"
 
 
 def _torch(series: dict) -> str:
@@ -249,6 +291,14 @@ def _torch(series: dict) -> str:
         return "n/a"
     yes = sum(bool(f) for f in flags)
     return "no" if yes == 0 else f"yes in {yes} of {len(flags)} starts (imported by the engine thread)"
+
+
+def _read_bundle_report() -> dict | None:
+    path = ROOT / "build" / "bundle-report.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -289,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
                 start = one_start(s.command, env, args.timeout)
                 s.starts.append(start)
                 print(f"{s.label:8s} run {run + 1}: window {fmt(start.window_s)}, models {fmt(start.models_s)}, "
-                      f"torch at paint {start.torch_at_paint}, {start.models or start.error}", flush=True)
+                      f"torch at paint {start.torch_at_paint}, pyqtgraph at paint {start.pyqtgraph_at_paint}, "
+                      f"{start.models or start.error}", flush=True)
     finally:
         display.close()
 
@@ -306,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "measured": time.strftime("%Y-%m-%d"),
         "largest_parts": [(name, round(mb, 1)) for name, mb in largest_parts(folder)],
+        "bundle_report": _read_bundle_report(),
         "notes": args.note,
     }
     print(markdown(result))

@@ -11,7 +11,9 @@ How the rules are tested:
 - module exclusions also without a build: scripts/check_bundle.py runs the self-test from
   source with every excluded module made unimportable, and tests/test_packaging.py imports the
   app that way;
-- `scripts/check_bundle.py --built dist/VMD` lists anything a rule should have removed.
+- `scripts/check_bundle.py --built dist/VMD` lists anything a rule should have removed;
+- the ICU data rebuild: tests/test_packaging.py checks that the reader and writer give back
+  ICU's own data byte for byte and that Qt behaves the same in English with the rebuilt data.
 A rule added here that breaks the app shows up as a failing check there, naming the module or
 library.
 """
@@ -19,6 +21,7 @@ library.
 from __future__ import annotations
 
 import fnmatch
+import os
 import posixpath
 import re
 import struct
@@ -132,12 +135,28 @@ THIRD_PARTY_UNUSED = [
     "_hashlib",
     "sqlite3",
     "_sqlite3",
+    # The standard library's CJK codecs (the app reads and writes UTF-8 and ASCII) and readline
+    # (an interactive prompt; it brings libreadline and libtinfo): 1.7 MB together.
+    "readline",
+    "_codecs_cn",
+    "_codecs_hk",
+    "_codecs_iso2022",
+    "_codecs_jp",
+    "_codecs_kr",
+    "_codecs_tw",
+    "_multibytecodec",
+    "pydoc_data",  # pydoc's help topics
+    "filelock",  # caches of torch.compile and torch.hub
+    "numpy.f2py",  # NumPy's Fortran wrapper generator
+    "numpy.fft",  # neither the app nor torch's eager CPU operations call NumPy's FFTs
 ]
 
 # Other Qt bindings (PyInstaller refuses a build that sees two), and PySide6 modules the app
 # does not import. pyqtgraph imports QtSvg and QtTest inside try/except and works without
-# them (the app disables pyqtgraph's context menu and its exporters). QtOpenGL and
-# QtOpenGLWidgets stay: pyqtgraph's PlotCurveItem imports them unconditionally.
+# them (the app disables pyqtgraph's context menu and its exporters). QtOpenGLWidgets stays
+# (pyqtgraph subclasses its QOpenGLWidget at import). QtOpenGL (8.9 MB) goes: pyqtgraph
+# imports it unconditionally but uses it only to draw with OpenGL, which the app never
+# enables, and app/plots.py puts an empty stand-in in its place when it is missing.
 QT_UNUSED = [
     "PyQt5",
     "PyQt6",
@@ -157,6 +176,7 @@ QT_UNUSED = [
     "PySide6.QtDesigner",
     "PySide6.QtUiTools",
     "PySide6.QtHelp",
+    "PySide6.QtOpenGL",
 ]
 
 EXCLUDED_MODULES = TORCH_UNUSED + THIRD_PARTY_UNUSED + QT_UNUSED
@@ -205,6 +225,22 @@ EXCLUDED_BINARIES = {
     "torch/lib/libaoti_custom_ops.so": "AOTInductor test library",
     "torch/bin/*": "protoc and C++ test programs (torch_shm_manager stays: see ALWAYS_KEPT)",
     "torch/test/*": "PyTorch's C++ test programs (61 MB)",
+    "PySide6/QtOpenGL.abi3.so": "the QtOpenGL binding (see QT_UNUSED)",
+    # Libraries every Linux desktop has, which the pip-installed PySide6 also takes from the
+    # system (they are on the AppImage project's list of libraries not to bundle for the same
+    # reason): copies from the build machine only add size. Qt loads libdbus-1 with dlopen and
+    # runs without it (no desktop-portal dialogs or accessibility bus); leaving it out also
+    # drops libsystemd, libgcrypt, liblz4 and libzstd, which only it needed (prune_unreferenced).
+    "libX11.so.6": "system library on every X11/Wayland desktop",
+    "libglib-2.0.so.0": "system library (GLib) on every desktop",
+    "libgthread-2.0.so.0": "system library (GLib) on every desktop",
+    "libfontconfig.so.1": "system font configuration: use the desktop's own",
+    "libfreetype.so.6": "system font rendering: use the desktop's own",
+    "libexpat.so.1": "system library (fontconfig's XML parser)",
+    "libz.so.1": "system library (zlib), present everywhere",
+    "libuuid.so.1": "system library",
+    "libgpg-error.so.0": "system library",
+    "libdbus-1.so.3": "system D-Bus library, loaded by Qt with dlopen when present",
 }
 
 # Kept even where an exclusion pattern matches them.
@@ -227,19 +263,15 @@ TORCH_SOURCE_NEEDED = [
     "torch.nn.modules.rnn",
 ]
 
-# Binaries whose symbol tables are stripped on Linux: torch's big libraries (libtorch_cpu.so:
-# 434 -> 345 MB), the Python runtime (libpython: 23 -> 6 MB) and the system libraries copied
-# from the build machine (top level, no "/"). Not the wheels' own libraries: PyInstaller's
-# global strip=True also strips the auditwheel-patched ones in numpy.libs and pillow.libs, and
-# numpy then fails to load OpenBLAS ("ELF load command address/offset not page-aligned").
-STRIPPED = [
-    "torch/lib/libtorch_cpu.so",
-    "torch/lib/libtorch_python.so",
-    "torch/lib/libc10.so",
-    "libpython*",
-    "python3.*/lib-dynload/*.so",
-    "lib*.so*",  # the top level: system libraries copied from the build machine
-]
+# Binaries whose symbol tables are stripped on Linux: every shared library and extension
+# module (libtorch_cpu.so: 434 -> 345 MB; libpython: 23 -> 6 MB; Pillow's _imaging 3.5 ->
+# 0.8 MB; ICU's code 7 -> 5.6 MB), except NEVER_STRIPPED.
+STRIPPED = ["*"]
+# The libraries auditwheel vendored into a wheel's <name>.libs folder have been rewritten by
+# patchelf; `strip` then produces files the loader rejects (numpy fails to load OpenBLAS and
+# libgfortran: "ELF load command address/offset not page-aligned"). PyInstaller's global
+# strip=True would strip them too, which is why the spec strips copies itself.
+NEVER_STRIPPED = ["*.libs/*"]
 
 # Shared libraries that are loaded without being named in any binary's DT_NEEDED (dlopen,
 # ctypes): never pruned as unreferenced.
@@ -259,11 +291,42 @@ EXCLUDED_DATAS = {
     "torch/utils/hipify/*": "ROCm converter",
     "*.pyi": "type stubs",
     "PySide6/Qt/translations/*": "Qt's own translations (the app is English only)",
+    "torch/_dynamo/*": "torch.compile's graph-break registry (torch._dynamo is left out)",
+    "pyqtgraph/icons/peegee/*": "pyqtgraph's own application icon (used only when pyqtgraph creates the QApplication)",
+    "pyqtgraph/colors/maps/*": "colour-map tables (the plots draw lines in the app's own colours)",
+    "*.dist-info/RECORD": "installed-file lists (pip's, not needed to run)",
 }
 
+# -- ICU data (Linux) ----------------------------------------------------------------------------
+# Qt 6 on Linux links ICU, whose data library (libicudata, 32 MB) holds locale data for every
+# language, break-iterator dictionaries, transliterators and codepage tables. Qt calls ICU
+# only for collation (QCollator: sorting in file dialogs), case mapping by locale, time-zone
+# display names and text codecs other than UTF-8/16/32 and Latin-1. trim_icu_data() rebuilds
+# the data library (with binutils' `as` and `ld`) keeping what those need for English and the
+# root locale: other languages fall back to root collation and GMT-style zone names.
+ICU_DATA_LIBRARY = "PySide6/Qt/lib/libicudata.so.*"
+# Whole trees Qt never opens: break iterators (with their 3 MB of dictionaries), currency,
+# language, region and unit names, number spell-out and transliteration rules.
+ICU_TREES_DROPPED = ["brkitr", "curr", "lang", "rbnf", "region", "translit", "unit"]
+# Items at the top level Qt never opens: character names, StringPrep profiles, confusables.
+ICU_ITEMS_DROPPED = ["unames.icu", "*.spp", "*.cfu"]
+# Codepage tables larger than this are the multi-byte East Asian ones; single-byte codepages
+# (ISO-8859-x, Windows-125x, IBM and Mac codepages) are 1-16 kB each and stay.
+ICU_MAX_CODEPAGE_BYTES = 16384
+# Locale bundles kept in every tree; the pools and indexes have no locale-like names.
+ICU_LOCALES_KEPT = ["root", "en", "en_*", "res_index"]
+
 # -- What the app ships from resources/ ---------------------------------------------------------
+# The checkpoints the app reads: the Sudoku tab's (app/paths.py) and the Text tab's
+# (app/text/catalog.py: generation, phrase pairs, and the pair datasets' one-block synthetic
+# models). The other synthetic checkpoints (datasets D1 and D2, two blocks) are the paper's
+# Table 3 experiments, which only vmd-eval reads: 5.6 MB the app never opens.
+# tests/test_packaging.py checks that every checkpoint the app's catalogue names is bundled.
 RESOURCE_GLOBS = [
-    "checkpoints/*.safetensors",
+    "checkpoints/sudoku-*.safetensors",
+    "checkpoints/text-*.safetensors",
+    "checkpoints/phrases-*.safetensors",
+    "checkpoints/synthetic-pair*-B1-*.safetensors",
     "puzzles/library.csv",
     "icons/*.png",
 ]
@@ -396,8 +459,9 @@ def prune_unreferenced(binaries) -> tuple[list, list]:
     return kept, dropped
 
 
-def strip_copies(binaries, patterns, cache: Path) -> tuple[list, list[str]]:
-    """Point matching entries at stripped copies kept in `cache` (made once, with `strip`)."""
+def strip_copies(binaries, patterns, cache: Path, never=()) -> tuple[list, list[str]]:
+    """Point matching entries (less those matching `never`) at stripped copies kept in
+    `cache` (made once, with `strip`). A copy that fails or is no smaller is not used."""
     import shutil
     import subprocess
 
@@ -407,16 +471,169 @@ def strip_copies(binaries, patterns, cache: Path) -> tuple[list, list[str]]:
     out, done = [], []
     for entry in binaries:
         dest, src, typecode = entry
-        if typecode == "SYMLINK" or not matches(dest, patterns) or elf_needed(src) is None:
+        if typecode == "SYMLINK" or not matches(dest, patterns) or matches(dest, never) or elf_needed(src) is None:
             out.append(entry)
             continue
         target = cache / _normal(dest)
         if not target.exists() or target.stat().st_mtime < Path(src).stat().st_mtime:
             target.parent.mkdir(parents=True, exist_ok=True)
-            subprocess.run([tool, "-o", str(target), src], check=True)
-        out.append((dest, str(target), typecode))
-        done.append(_normal(dest))
+            result = subprocess.run([tool, "-o", str(target), src], capture_output=True, text=True)
+            if result.returncode != 0:
+                print(f"strip failed for {dest}, bundling it unstripped: {result.stderr.strip()}")
+                target.unlink(missing_ok=True)
+        if target.exists() and target.stat().st_size < Path(src).stat().st_size:
+            out.append((dest, str(target), typecode))
+            done.append(_normal(dest))
+        else:
+            out.append(entry)
     return out, done
+
+
+# -- ICU data --------------------------------------------------------------------------------------
+
+
+def elf_symbol(path: str, name: str) -> tuple[int, int] | None:
+    """(file offset, size) of a dynamic symbol of a 64-bit little-endian ELF file, or None."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
+        return None
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
+    sections = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    wanted = name.encode()
+    for _, sh_type, _, _, offset, size, link, _, _, entsize in sections:
+        if sh_type != 11:  # SHT_DYNSYM
+            continue
+        str_offset = sections[link][4]
+        for pos in range(offset, offset + size, entsize or 24):
+            st_name, _, _, st_shndx, st_value, st_size = struct.unpack_from("<IBBHQQ", data, pos)
+            end = data.index(b"\0", str_offset + st_name)
+            if data[str_offset + st_name:end] == wanted and 0 < st_shndx < len(sections):
+                home = sections[st_shndx]
+                return st_value - home[3] + home[4], st_size
+    return None
+
+
+def icu_item_kept(name: str, size: int) -> bool:
+    """Whether trim_icu_data keeps one item of ICU's common data ("coll/root.res", "cnvalias.icu")."""
+    parts = name.split("/")
+    if len(parts) > 1 and parts[0] in ICU_TREES_DROPPED:
+        return False
+    leaf = parts[-1]
+    if matches(leaf, ICU_ITEMS_DROPPED):
+        return False
+    if leaf.endswith(".cnv") and size > ICU_MAX_CODEPAGE_BYTES:
+        return False
+    stem, _, ext = leaf.rpartition(".")
+    if ext == "res" and re.fullmatch(r"[a-z]{2,3}(_[A-Za-z0-9]+)*", stem):  # a locale bundle
+        return matches(stem, ICU_LOCALES_KEPT) is not None
+    return True
+
+
+def parse_icu_common_data(blob: bytes) -> tuple[bytes, list[tuple[str, bytes]]]:
+    """Split ICU common data ("CmnD": header, table of contents, items) into its header and
+    (name, item) pairs in table order. Item lengths are the distances between offsets; the
+    last item runs to the end of the blob."""
+    header_size, magic1, magic2 = struct.unpack_from("<HBB", blob, 0)
+    if (magic1, magic2) != (0xDA, 0x27) or blob[12:16] != b"CmnD" or blob[16] != 1:
+        raise ValueError("not ICU common data (format CmnD version 1)")
+    toc = header_size
+    count, = struct.unpack_from("<I", blob, toc)
+    entries = [struct.unpack_from("<II", blob, toc + 4 + 8 * i) for i in range(count)]
+    items = []
+    for i, (name_offset, data_offset) in enumerate(entries):
+        end = blob.index(b"\0", toc + name_offset)
+        name = blob[toc + name_offset:end].decode("ascii")
+        stop = toc + entries[i + 1][1] if i + 1 < count else len(blob)
+        items.append((name, blob[toc + data_offset:stop]))
+    return blob[:header_size], items
+
+
+def build_icu_common_data(header: bytes, items: list[tuple[str, bytes]]) -> bytes:
+    """The inverse of parse_icu_common_data: names after the table, items 16-byte aligned
+    (for all items, this gives back ICU's own file byte for byte)."""
+    count = len(items)
+    names = b""
+    name_offsets = []
+    for name, _ in items:
+        name_offsets.append(4 + 8 * count + len(names))
+        names += name.encode("ascii") + b"\0"
+    body = bytearray(4 + 8 * count) + names
+    data_offsets = []
+    for _, item in items:
+        body += b"\xaa" * (-len(body) % 16)  # ICU's own padding byte
+        data_offsets.append(len(body))
+        body += item
+    struct.pack_into("<I", body, 0, count)
+    for i in range(count):
+        struct.pack_into("<II", body, 4 + 8 * i, name_offsets[i], data_offsets[i])
+    return bytes(header) + bytes(body)
+
+
+def trim_icu_data(binaries, cache: Path) -> tuple[list, dict]:
+    """Linux: replace libicudata with a rebuilt one holding the items icu_item_kept() keeps.
+
+    Needs binutils' `as` and `ld`; when they are missing or anything fails, the original
+    stays (and the report says why). Returns (binaries, report)."""
+    import shutil
+    import subprocess
+
+    out = list(binaries)
+    for i, (dest, src, typecode) in enumerate(out):
+        if typecode == "SYMLINK" or not fnmatch.fnmatchcase(_normal(dest), ICU_DATA_LIBRARY):
+            continue
+        soname = posixpath.basename(_normal(dest))  # libicudata.so.73
+        version = soname.rsplit(".", 1)[-1]
+        symbol = f"icudt{version}_dat"
+        assembler, linker = shutil.which("as"), shutil.which("ld")
+        if not (assembler and linker):
+            return out, {"kept": dest, "reason": "binutils' as and ld are not installed"}
+        found = elf_symbol(src, symbol)
+        if found is None:
+            return out, {"kept": dest, "reason": f"{symbol} not found in {src}"}
+        offset, size = found
+        with open(src, "rb") as fh:
+            fh.seek(offset)
+            blob = fh.read(size)
+        try:
+            header, items = parse_icu_common_data(blob)
+        except ValueError as exc:
+            return out, {"kept": dest, "reason": str(exc)}
+        prefix = f"icudt{version}l/"
+        kept = [(name, item) for name, item in items if icu_item_kept(name[len(prefix):] if name.startswith(prefix) else name, len(item))]
+        trimmed = build_icu_common_data(header, kept)
+        folder = cache / "icu"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "icudata.bin").write_bytes(trimmed)
+        (folder / "icudata.s").write_text(
+            "\t.section .rodata,\"a\",@progbits\n"
+            "\t.balign 16\n"
+            f"\t.globl {symbol}\n"
+            f"\t.type {symbol}, @object\n"
+            f"\t.size {symbol}, {len(trimmed)}\n"
+            f"{symbol}:\n"
+            f"\t.incbin \"{folder / 'icudata.bin'}\"\n"
+            "\t.section .note.GNU-stack,\"\",@progbits\n",
+            encoding="ascii",
+        )
+        library = folder / soname
+        try:
+            subprocess.run([assembler, "-o", str(folder / "icudata.o"), str(folder / "icudata.s")], check=True, capture_output=True)
+            subprocess.run([linker, "-shared", "-soname", soname, "-o", str(library), str(folder / "icudata.o")],
+                           check=True, capture_output=True)
+        except subprocess.CalledProcessError as exc:
+            return out, {"kept": dest, "reason": f"{exc.cmd[0]} failed: {exc.stderr.decode(errors='replace').strip()}"}
+        if elf_symbol(str(library), symbol) != (elf_symbol(str(library), symbol)[0], len(trimmed)):
+            return out, {"kept": dest, "reason": "the rebuilt library does not export the data"}
+        out[i] = (dest, str(library), typecode)
+        return out, {
+            "replaced": dest,
+            "items": f"{len(kept)} of {len(items)}",
+            "before_mb": round(os.path.getsize(src) / 1e6, 2),
+            "after_mb": round(library.stat().st_size / 1e6, 2),
+        }
+    return out, {"reason": "no ICU data library in the bundle"}
 
 
 def metadata_datas(distribution: str) -> list[tuple[str, str]]:

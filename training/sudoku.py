@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from vmdcore.checkpoint import CheckpointInfo, save_checkpoint
+from vmdcore.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
 from vmdcore.devices import pick_device
 from vmdcore.losses import LossConfig
 from vmdcore.model import DiffusionModel, build_model, set_posterior_init
@@ -28,13 +28,20 @@ VALIDATION_SIZE = 256
 
 @dataclass(frozen=True)
 class SudokuRecipe:
-    """Everything that decides a Sudoku model; MDM and VMD differ only in latent_dim."""
+    """Everything that decides a Sudoku model; MDM and VMD differ only in the latent settings.
+
+    init_from: a Sudoku checkpoint whose denoiser weights start this run (fine-tuning); the
+    latent's parts, absent from an MDM, start fresh. Used only when the run starts, not on resume.
+    """
 
     d_model: int = 128
     n_layers: int = 6
     n_heads: int = 8
     latent_dim: int = 32
+    latent_tokens: int = 0
+    encoder_pool: str = "mean"
     encoder_layers: int = 2
+    init_from: str = ""
     steps: int = 20000
     batch_size: int = 128
     lr: float = 1e-3
@@ -53,6 +60,8 @@ class SudokuRecipe:
         return sudoku_task.model_config(
             d_model=self.d_model, n_layers=self.n_layers, n_heads=self.n_heads,
             latent_dim=self.latent_dim if kind == "vmd" else 0, encoder_layers=self.encoder_layers,
+            latent_tokens=self.latent_tokens if kind == "vmd" else 0,
+            encoder_pool=self.encoder_pool if kind == "vmd" else "mean",
         )
 
     def train_config(self, eval_every: int, log_every: int) -> TrainConfig:
@@ -77,6 +86,18 @@ def validation_probe(puzzles: np.ndarray, nfes=(5, 20)):
     return evaluate
 
 
+def start_from(model: DiffusionModel, path: Path) -> None:
+    """Copy a trained Sudoku denoiser's weights into `model`; parts it lacks keep their init."""
+    source, _ = load_checkpoint(path, expect_task=sudoku_task.TASK)
+    own = model.denoiser.state_dict()
+    weights = source.denoiser.state_dict()
+    clash = [k for k, v in weights.items() if k not in own or own[k].shape != v.shape]
+    if clash:
+        raise ValueError(f"{path} does not fit this model's backbone: {clash[:5]}")
+    model.denoiser.load_state_dict(weights, strict=False)
+    log.info("started from %s (%d tensors copied, %d fresh)", path, len(weights), len(own) - len(weights))
+
+
 def train_sudoku(
     kind: str, recipe: SudokuRecipe, out: Path, run_dir: Path, pool_path: Path, command: str,
     minutes: float | None = None, eval_every: int = 500, test_file: Path | None = None, test_limit: int = 1000,
@@ -98,6 +119,8 @@ def train_sudoku(
     config = recipe.model_config(kind)
     model = build_model(config, seed=recipe.seed)
     set_posterior_init(model, recipe.encoder_init_logvar)
+    if recipe.init_from:
+        start_from(model, Path(recipe.init_from))
     target = pick_device(device)
     deadline = time.time() + 60 * minutes if minutes else None
     started = time.time()

@@ -63,6 +63,9 @@ def add_eval(sub) -> None:
     p.add_argument("--limit", type=int, default=0, help="use N puzzles spread evenly over the file (0 = all)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--batch-size", type=int, default=256)
+    p.add_argument("--latent-mode", choices=("fixed", "redraw"), default="fixed", help="VMD: draw z once (the paper) or every step")
+    p.add_argument("--latent-scale", type=float, default=1.0, help="VMD: standard deviation of the prior draw of z")
+    p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = torch's default)")
     p.add_argument("--by-difficulty", action="store_true", help="also break accuracy down by the file's difficulty column")
     p.add_argument("--json", type=Path)
     p.add_argument("--markdown", type=Path)
@@ -100,7 +103,8 @@ def evaluate(args, command: str) -> None:
         for strategy in args.strategy:
             for nfe in args.nfe:
                 outcome: list[np.ndarray] = []
-                s = sudoku_eval.score(model, puzzles, strategy, nfe, args.seed, args.batch_size, solved_out=outcome)
+                s = sudoku_eval.score(model, puzzles, strategy, nfe, args.seed, args.batch_size, solved_out=outcome,
+                                      latent_mode=args.latent_mode, latent_scale=args.latent_scale)
                 row = s.to_dict()
                 row.pop("n")
                 if levels:
@@ -109,7 +113,8 @@ def evaluate(args, command: str) -> None:
                 print(f"{path.name:28s} {strategy:9s} NFE {nfe:3d}: {s.accuracy:6.1%} solved, "
                       f"{s.mean_conflicts:5.2f} conflicting cells, {s.puzzles_per_s:7.1f} puzzles/s", flush=True)
         reports.append({"checkpoint": path.name, "kind": info.kind, "puzzles": args.puzzles.name, "n": len(puzzles),
-                        "seed": args.seed, "results": results})
+                        "seed": args.seed, "latent_mode": args.latent_mode, "latent_scale": args.latent_scale,
+                        "results": results})
     table = format_table(reports, args.strategy, args.nfe)
     print(table)
     if args.json:

@@ -54,7 +54,8 @@ def solve_batch(model: DiffusionModel, puzzles: np.ndarray, config: SamplerConfi
 
 def score(
     model: DiffusionModel, puzzles: np.ndarray, strategy: str, nfe: int, seed: int = 0, batch_size: int = 256,
-    temperature: float = 0.0, solved_out: list[np.ndarray] | None = None,
+    temperature: float = 0.0, solved_out: list[np.ndarray] | None = None, latent_mode: str = "fixed",
+    latent_scale: float = 1.0,
 ) -> SolveScore:
     """Solve every puzzle once; `solved_out`, when given, receives the per-puzzle outcome."""
     puzzles = np.asarray(puzzles)
@@ -62,7 +63,8 @@ def score(
     started = time.perf_counter()
     for start in range(0, len(puzzles), batch_size):
         chunk = puzzles[start:start + batch_size]
-        config = SamplerConfig(nfe=nfe, strategy=strategy, temperature=temperature, seed=seed + start)
+        config = SamplerConfig(nfe=nfe, strategy=strategy, temperature=temperature, latent_mode=latent_mode,
+                               latent_scale=latent_scale, seed=seed + start)
         grids = solve_batch(model, chunk, config)
         solved.append(solved_mask(grids, chunk))
         conflicts += int(conflict_counts(grids).sum())

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 LAYOUTS = ("sequence", "sudoku")
+ENCODER_POOLS = ("mean", "cells")
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,11 @@ class ModelConfig:
     block_size > 0 makes attention block-causal with one z per block (Block VMD / BD3-LM).
     layout picks the positional scheme: "sequence" (learned absolute positions) or "sudoku"
     (row + column + box embeddings and a learned per-head attention bias for peer relations).
+    latent_tokens > 0 (VMD with one block only) also turns z into that many extra tokens that
+    every position attends to in every layer, so each position can read its own part of z;
+    adaptive LN alone shifts every position the same way.
+    encoder_pool: how q(z | x0, mask) summarises a block: "mean" over positions, or "cells",
+    a few features per position concatenated in order (keeps which position said what).
     """
 
     vocab_size: int
@@ -31,6 +37,8 @@ class ModelConfig:
     block_size: int = 0
     layout: str = "sequence"
     dropout: float = 0.0
+    latent_tokens: int = 0
+    encoder_pool: str = "mean"
 
     def __post_init__(self) -> None:
         if self.vocab_size < 2 or self.seq_len < 1:
@@ -43,8 +51,12 @@ class ModelConfig:
             raise ValueError("the sudoku layout needs seq_len 81")
         if self.block_size and self.seq_len % self.block_size:
             raise ValueError(f"seq_len {self.seq_len} is not a multiple of block_size {self.block_size}")
-        if self.latent_dim < 0 or self.block_size < 0:
-            raise ValueError("latent_dim and block_size must be >= 0")
+        if self.latent_dim < 0 or self.block_size < 0 or self.latent_tokens < 0:
+            raise ValueError("latent_dim, block_size and latent_tokens must be >= 0")
+        if self.latent_tokens and (not self.is_latent or self.n_blocks != 1):
+            raise ValueError("latent_tokens needs a latent (latent_dim > 0) and a single block")
+        if self.encoder_pool not in ENCODER_POOLS:
+            raise ValueError(f"encoder_pool must be one of {ENCODER_POOLS}, not {self.encoder_pool!r}")
 
     @property
     def mask_id(self) -> int:

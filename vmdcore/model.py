@@ -66,12 +66,13 @@ class Attention(nn.Module):
         self.relation_bias = RelationBias(config.n_heads) if config.layout == "sudoku" else None
         self.dropout = config.dropout
 
-    def forward(self, x: torch.Tensor, allowed: torch.Tensor | None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, allowed: torch.Tensor | None, prefix: int = 0) -> torch.Tensor:
+        """`prefix` leading positions are latent tokens: no relation to any cell, so no bias."""
         batch, length, width = x.shape
         q, k, v = self.qkv(x).view(batch, length, 3, self.n_heads, width // self.n_heads).permute(2, 0, 3, 1, 4)
         bias = None
         if self.relation_bias is not None:
-            bias = self.relation_bias().to(q.dtype)
+            bias = F.pad(self.relation_bias(), (prefix, 0, prefix, 0)).to(q.dtype)
         if allowed is not None:
             blocked = torch.zeros(allowed.shape, dtype=q.dtype, device=q.device).masked_fill(~allowed, float("-inf"))
             bias = blocked if bias is None else bias + blocked
@@ -96,15 +97,17 @@ class DenoiserLayer(nn.Module):
             nn.init.zeros_(self.modulation.weight)
             nn.init.zeros_(self.modulation.bias)
 
-    def forward(self, x: torch.Tensor, cond: torch.Tensor | None, allowed: torch.Tensor | None) -> torch.Tensor:
+    def forward(
+        self, x: torch.Tensor, cond: torch.Tensor | None, allowed: torch.Tensor | None, prefix: int = 0
+    ) -> torch.Tensor:
         h1, h2 = self.norm1(x), None
         if self.modulation is not None and cond is not None:
             shift1, scale1, shift2, scale2 = self.modulation(cond).chunk(4, dim=-1)
             h1 = h1 * (1 + scale1) + shift1
-            x = x + self.attn(h1, allowed)
+            x = x + self.attn(h1, allowed, prefix)
             h2 = self.norm2(x) * (1 + scale2) + shift2
         else:
-            x = x + self.attn(h1, allowed)
+            x = x + self.attn(h1, allowed, prefix)
             h2 = self.norm2(x)
         return x + self.mlp(h2)
 
@@ -125,6 +128,10 @@ class Denoiser(nn.Module):
         self.latent_in = None
         if config.is_latent:
             self.latent_in = nn.Sequential(nn.Linear(config.latent_dim, d), nn.SiLU(), nn.Linear(d, d), nn.SiLU())
+        self.latent_tokens = None
+        if config.latent_tokens:
+            self.latent_tokens = nn.Linear(config.latent_dim, config.latent_tokens * d)
+            self.latent_slots = nn.Parameter(torch.zeros(config.latent_tokens, d))
         self.register_buffer("blocks", block_ids(config), persistent=False)
 
     def _condition(self, z: torch.Tensor | None, blocks: torch.Tensor) -> torch.Tensor | None:
@@ -155,9 +162,18 @@ class Denoiser(nn.Module):
                 allowed = two_stream_mask(blocks)
                 blocks = torch.cat([blocks, blocks])
         cond = self._condition(z, blocks)
+        prefix = 0
+        if self.latent_tokens is not None:
+            prefix = self.config.latent_tokens
+            extra = self.latent_tokens(z[:, 0]).view(z.shape[0], prefix, -1) + self.latent_slots
+            h = torch.cat([extra.to(h.dtype), h], dim=1)
+            cond = torch.cat([cond[:, :1].expand(-1, prefix, -1), cond], dim=1)
         for layer in self.layers:
-            h = layer(h, cond, allowed)
-        return self.head(self.norm(h[:, :length]))
+            h = layer(h, cond, allowed, prefix)
+        return self.head(self.norm(h[:, prefix:prefix + length]))
+
+
+CELL_FEATURES = 4  # per position, for encoder_pool="cells"
 
 
 class LatentEncoder(nn.Module):
@@ -174,10 +190,15 @@ class LatentEncoder(nn.Module):
         self.token = nn.Embedding(config.vocab_size, d)
         self.masked_flag = nn.Embedding(2, d)
         self.position = PositionEmbedding(config)
-        plain = ModelConfig(**{**config.to_dict(), "latent_dim": 0})
+        plain = ModelConfig(**{**config.to_dict(), "latent_dim": 0, "latent_tokens": 0, "encoder_pool": "mean"})
         self.layers = nn.ModuleList(DenoiserLayer(plain) for _ in range(config.encoder_layers))
         self.norm = nn.LayerNorm(d)
-        self.out = nn.Linear(d, 2 * config.latent_dim)
+        self.cell_features = None
+        if config.encoder_pool == "cells":
+            self.cell_features = nn.Linear(d, CELL_FEATURES)
+            self.out = nn.Linear(CELL_FEATURES * (config.seq_len // config.n_blocks), 2 * config.latent_dim)
+        else:
+            self.out = nn.Linear(d, 2 * config.latent_dim)
         self.register_buffer("blocks", block_ids(config), persistent=False)
 
     def forward(self, x0: torch.Tensor, masked: torch.Tensor) -> Posterior:
@@ -189,7 +210,10 @@ class LatentEncoder(nn.Module):
             h = layer(h, None, allowed)
         h = self.norm(h)
         n_blocks = self.config.n_blocks
-        pooled = h.view(h.shape[0], n_blocks, length // n_blocks, -1).mean(dim=2)
+        if self.cell_features is not None:
+            pooled = self.cell_features(h).reshape(h.shape[0], n_blocks, -1)
+        else:
+            pooled = h.view(h.shape[0], n_blocks, length // n_blocks, -1).mean(dim=2)
         mean, logvar = self.out(pooled).chunk(2, dim=-1)
         return Posterior(mean, logvar.clamp(-12.0, 6.0))
 

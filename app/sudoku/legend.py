@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
+from .. import colour_key
 from ..theme import Theme, colour
 
 ENTRIES = (
@@ -20,19 +21,13 @@ ENTRIES = (
 )
 
 
-class Swatch(QWidget):
+class Swatch(colour_key.Swatch):
     def __init__(self, kind: str, theme: Theme, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(QSize(22, 22), theme, parent)
         self.kind = kind
-        self.theme = theme
-        self.setFixedSize(QSize(22, 22))
 
-    def paintEvent(self, event) -> None:
+    def paint(self, p: QPainter, rect: QRectF) -> None:
         t = self.theme
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(0.5, 0.5, self.width() - 1.0, self.height() - 1.0)
-        p.fillRect(rect, QColor(t.board))
         font = QFont(self.font())
         font.setPixelSize(14)
         text, pen = "5", QColor(t.model_text)
@@ -74,27 +69,9 @@ class Swatch(QWidget):
         else:
             p.setPen(QPen(QColor(t.grid_thin), 1.0))
             p.drawRect(rect)
-        p.end()
 
 
-class Legend(QWidget):
+class Legend(colour_key.ColourKey):
     def __init__(self, theme: Theme, parent: QWidget | None = None, columns: int = 1) -> None:
-        super().__init__(parent)
-        self.setObjectName("legend")
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(3)
-        self.swatches: list[Swatch] = []
-        for i, (kind, label) in enumerate(ENTRIES):
-            row, col = divmod(i, columns)
-            swatch = Swatch(kind, theme, self)
-            self.swatches.append(swatch)
-            grid.addWidget(swatch, row, 2 * col)
-            grid.addWidget(QLabel(label, self), row, 2 * col + 1)
-        grid.setColumnStretch(2 * columns - 1, 1)
-
-    def set_theme(self, theme: Theme) -> None:
-        for swatch in self.swatches:
-            swatch.theme = theme
-            swatch.update()
+        super().__init__("legend", parent)
+        self._fill([(Swatch(kind, theme, self), label) for kind, label in ENTRIES], columns)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
+from ..banner import Banner
 from ..plots import SeriesStyle, StepPlot
 from ..theme import Theme
 from ..timeline import Playback, TimelineBar
@@ -29,18 +30,10 @@ class SolveView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
 
-        self.banner = QFrame(self)
-        self.banner.setObjectName("model_banner")
-        bl = QHBoxLayout(self.banner)
-        bl.setContentsMargins(10, 6, 10, 6)
-        self.banner_text = QLabel(self.banner)
-        self.banner_text.setObjectName("model_banner_text")
-        self.banner_text.setWordWrap(True)
-        bl.addWidget(self.banner_text, 1)
-        self.banner_button = QPushButton("Open checkpoint…", self.banner)
-        self.banner_button.clicked.connect(self.openCheckpointRequested)
-        bl.addWidget(self.banner_button)
-        self.banner.hide()
+        self.banner = Banner("model_banner", self)
+        self.banner_text = self.banner.text
+        self.banner_button = self.banner.button
+        self.banner.clicked.connect(self.openCheckpointRequested)
         layout.addWidget(self.banner)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -99,23 +92,11 @@ class SolveView(QWidget):
 
     # -- plot --------------------------------------------------------------------------------
     def refresh_plot(self, records: Mapping[str, SolveRecord]) -> None:
-        for lane in self.lane_views:
-            record = records.get(lane)
-            for metric in ("conflicts", "masked"):
-                key = f"{lane}.{metric}"
-                self.plot.set_visible(key, record is not None)
-                if record is None:
-                    self.plot.set_series(key, [])
-                else:
-                    self.plot.set_series(key, record.conflict_series() if metric == "conflicts" else record.masked_series())
+        self.plot.set_lane_series(self.lane_views, records, {"conflicts": lambda r: r.conflict_series(), "masked": lambda r: r.masked_series()})
 
     # -- banner ------------------------------------------------------------------------------
     def show_banner(self, html: str, button: str | None) -> None:
-        self.banner_text.setText(html)
-        self.banner_button.setVisible(button is not None)
-        if button:
-            self.banner_button.setText(button)
-        self.banner.show()
+        self.banner.show_message(html, button)
 
     def hide_banner(self) -> None:
         self.banner.hide()
@@ -157,6 +138,4 @@ class SolveView(QWidget):
             view.set_theme(theme)
         self.plot.apply_theme(theme)
         self.timeline.set_colour(theme.text)
-        self.banner.setStyleSheet(
-            f"QFrame#model_banner {{ background: {theme.panel}; border: 2px solid {theme.conflict}; border-radius: 6px; }}"
-        )
+        self.banner.set_theme(theme)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shiboken6
@@ -21,6 +22,7 @@ from vmdcore.tasks.sudoku import encode
 from .. import export, messages, paths
 from ..background import BackgroundRunner
 from ..settings import AppSettings
+from ..streamed_run import StreamedRun
 from ..theme import Theme
 from ..timeline import Playback
 from ..worker import Engine, LoadRequest, ModelSummary, RunRequest, RunResult, SamplerSettings
@@ -58,10 +60,12 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class SudokuTab(QWidget):
+class SudokuTab(QWidget, StreamedRun):
     statusMessage = Signal(str, int)
     stepTimeChanged = Signal(str)
     settingsChanged = Signal()
+    LANE_NAMES = LANES
+    RUN_NOUN = "solve"
 
     def __init__(self, engine: Engine, settings: AppSettings, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -290,18 +294,7 @@ class SudokuTab(QWidget):
         messages.show_error(self, "Model engine", message)
 
     def _show_model_text(self, lane: str) -> None:
-        summary = self.models.get(lane)
-        label = self.lane_views[lane].model_label
-        if summary is None:
-            self.lane_views[lane].set_model_text("no model loaded", False)
-            label.setToolTip(self.model_errors.get(lane, ""))
-            return
-        count = summary.parameters
-        size = f"{count / 1e6:.2f} M" if count >= 100_000 else f"{count / 1e3:.0f} k"
-        origin = "bundled" if summary.bundled else Path(summary.path).name
-        self.lane_views[lane].set_model_text(f"{summary.name} · {size} parameters · {origin}", True)
-        metrics = "".join(f"<br>{_escape(str(k))}: {_escape(str(v))}" for k, v in list(summary.metrics.items())[:8])
-        label.setToolTip(f"{_escape(summary.path)}{metrics}")
+        self.lane_views[lane].show_model(self.models.get(lane), error=self.model_errors.get(lane, ""))
 
     def _model_loaded(self, summary: ModelSummary) -> None:
         lane = lane_of(summary.key)
@@ -366,17 +359,13 @@ class SudokuTab(QWidget):
     def running(self) -> bool:
         return self._run_id is not None
 
-    @property
-    def viewing(self) -> bool:
-        return bool(self.records)
-
     def _may_edit(self) -> bool:
         """Edits are refused while a solve runs and discard a finished solve."""
         if self.running:
             self.statusMessage.emit("A solve is running: stop it (Esc) before changing the puzzle.", 5000)
             return False
         if self.viewing:
-            self._leave_solve_view()
+            self._leave_run()
             self.statusMessage.emit("Puzzle changed: the solve was discarded.", 4000)
         return True
 
@@ -469,77 +458,31 @@ class SudokuTab(QWidget):
             metadata={"task": TASK, "puzzle": format_line(grid)},
         )
         solution = self.analysis.solution if self.analysis.same_grid(grid) else None
-        self._leave_solve_view()
+        self._leave_run()
         self.records = {lane: SolveRecord(lane, grid, solution) for lane in lanes}
-        self._run_id = request.run_id
         self._update_lane_visibility()
-        self.plot.set_total(sampler.nfe)
-        self.playback.reset(total=sampler.nfe, live=True)
-        self._show_position(0)
-        try:
-            self.engine.run(request)
-        except RuntimeError as exc:
-            self._run_id = None
-            self._leave_solve_view()
-            messages.show_error(self, "Solve", str(exc))
-            self._update_actions()
+        if not self._start_stream(request, sampler.nfe, "Solve"):
             return
-        self.playback.play()
         self.statusMessage.emit(f"Solving with {' and '.join(LANES[lane][0] for lane in lanes)} in {sampler.nfe} steps…", 0)
         self._update_actions()
 
-    def stop(self) -> None:
-        if self.running:
-            self.engine.stop()
-            self.statusMessage.emit("Stopping after the current step…", 0)
+    def _lane_key(self, lane: str) -> str:
+        return model_key(lane)
 
-    def _step_ready(self, run_id: int, key: str, step) -> None:
-        if run_id != self._run_id:
-            return
-        lane = lane_of(key)
-        record = self.records.get(lane) if lane else None
-        if record is None:
-            return
-        record.append(step)
-        available = min(len(r) for r in self.records.values())
-        self.playback.set_available(available, total=int(step.total))
-        self.plot.set_total(int(step.total))
-        self.view.refresh_plot(self.records)
-        if self.playback.position >= available - 1:
-            self._show_position(self.playback.position)
-        times = " · ".join(f"{LANES[r.lane][0]} {1000 * r.mean_step_seconds():.1f} ms/step" for r in self.records.values() if len(r))
-        self.stepTimeChanged.emit(times)
+    def _key_lane(self, key: str) -> str | None:
+        return lane_of(key)
 
-    def _run_finished(self, result: RunResult) -> None:
-        if result.run_id != self._run_id:
-            return
-        self._run_id = None
+    def _extent(self, step: Any) -> tuple[int, int]:
+        return min(len(r) for r in self.records.values()), int(step.total)
+
+    def _done_message(self, result: RunResult, total: int) -> tuple[str, int]:
+        verdicts = []
         for lane, record in self.records.items():
-            record.finish(result.traces.get(model_key(lane)), result.cancelled)
-        self.playback.finish()
-        self.plot.set_total(self.playback.total)
-        self._show_position(self.playback.position)
-        total = self.playback.total
-        if result.cancelled:
-            self.statusMessage.emit(f"Stopped after {total} step{'s' if total != 1 else ''}.", 6000)
-        else:
-            verdicts = []
-            for lane, record in self.records.items():
-                outcome = record.outcome_at(total)
-                verdicts.append(f"{LANES[lane][0]} {'solved' if outcome.solved else f'{outcome.conflicts} conflicting cells'}")
-            self.statusMessage.emit(f"Done in {total} steps ({result.seconds:.2f} s): " + ", ".join(verdicts) + ".", 8000)
-        self._update_actions()
+            outcome = record.outcome_at(total)
+            verdicts.append(f"{LANES[lane][0]} {'solved' if outcome.solved else f'{outcome.conflicts} conflicting cells'}")
+        return f"Done in {total} steps ({result.seconds:.2f} s): " + ", ".join(verdicts) + ".", 8000
 
-    def _run_failed(self, run_id: int, message: str) -> None:
-        if run_id != self._run_id:
-            return
-        self._run_id = None
-        self.playback.finish()
-        self._update_actions()
-        self.statusMessage.emit("The solve failed.", 6000)
-        messages.show_error(self, "Solve failed", f"The model run failed:\n{message}")
-
-    def _leave_solve_view(self) -> None:
+    def _leave_run(self) -> None:
         self.records = {}
         self.playback.reset(0, live=False)
         self.plot.clear_data()
@@ -570,11 +513,6 @@ class SudokuTab(QWidget):
             view.board.set_frame(record.frame_at(position))
             view.set_verdict(*verdict(record.outcome_at(position), final))
         self.plot.set_current(position)
-
-    def _plot_clicked(self, step: int) -> None:
-        if self.viewing:
-            self.playback.pause()
-            self.playback.seek(step)
 
     def _update_lane_visibility(self) -> None:
         self.view.show_lanes(tuple(self.records) if self.viewing else self.controls.lanes())

@@ -120,3 +120,66 @@ def slow_sampler(monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setattr(sampling, "sample", slow)
 
     return install
+
+
+# -- the Text tab ------------------------------------------------------------------------------
+TEXT_ALPHABET = "ROMEO:\nabcdefghijklmnopqrstuvwxyz ,.!?'"
+TEXT_SEQ_LEN = 24
+
+
+def _save_tiny(cfg, task: str, vocabulary: list[str], path: Path, recipe: dict | None = None) -> Path:
+    from vmdcore.checkpoint import CheckpointInfo, save_checkpoint
+    from vmdcore.model import build_model
+
+    model = build_model(cfg, seed=0)
+    return save_checkpoint(model, CheckpointInfo(task=task, config=cfg, vocabulary=vocabulary, name=path.stem, recipe=recipe or {}), path)
+
+
+def build_text_resources(folder: Path, blocks: tuple[int, ...] = (4,), ar: bool = True, phrases: bool = True, pairs: bool = True) -> Path:
+    """resources/checkpoints with tiny untrained Text-tab models named as the bundled ones."""
+    from vmdcore.config import ModelConfig
+    from vmdcore.tasks import phrases as phrase_task
+    from vmdcore.tasks import synthetic
+    from vmdcore.tasks.text import CharTokenizer
+
+    checkpoints = folder / "checkpoints"
+    vocab = list(CharTokenizer.from_text(TEXT_ALPHABET).vocabulary)
+    small = dict(d_model=16, n_layers=1, n_heads=2, encoder_layers=1)
+    for block in blocks:
+        for kind, latent in (("mdm", 0), ("vmd", 4)):
+            cfg = ModelConfig(vocab_size=len(vocab), seq_len=TEXT_SEQ_LEN, latent_dim=latent, block_size=block, **small)
+            _save_tiny(cfg, "text", vocab, checkpoints / f"text-{kind}-b{block}.safetensors", {"model": kind, "block": block})
+    if ar:
+        cfg = ModelConfig(vocab_size=len(vocab), seq_len=TEXT_SEQ_LEN, latent_dim=0, block_size=1, **small)
+        _save_tiny(cfg, "text", vocab, checkpoints / "text-ar.safetensors", {"model": "ar"})
+    if phrases:
+        pv = list(phrase_task.tokenizer().vocabulary)
+        for kind, latent in (("mdm", 0), ("vmd", 4)):
+            cfg = ModelConfig(vocab_size=len(pv), seq_len=phrase_task.SEQ_LEN, latent_dim=latent, block_size=phrase_task.BLOCK_SIZE, **small)
+            _save_tiny(cfg, "phrases", pv, checkpoints / f"phrases-{kind}.safetensors")
+    if pairs:
+        for kind, latent in (("mdm", 0), ("vmd", 4)):
+            cfg = ModelConfig(vocab_size=synthetic.VOCAB_SIZE, seq_len=2, latent_dim=latent, **small)
+            _save_tiny(cfg, "synthetic", synthetic.VOCABULARY, checkpoints / f"synthetic-pair-B1-{kind}.safetensors", {"dataset": "pair"})
+    return folder
+
+
+@pytest.fixture(scope="session")
+def text_resources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_text_resources(tmp_path_factory.mktemp("text-resources"))
+
+
+def wait_text_models(qtbot, tab, count: int) -> None:
+    qtbot.waitUntil(lambda: len(tab.registry.summaries) + len(tab.registry.errors) >= count and not tab.registry.pending, timeout=30_000)
+
+
+@pytest.fixture
+def text_window(qtbot, tiny_checkpoints, text_resources, monkeypatch):
+    """The main window on the Text tab, its tiny models (7 files) loaded."""
+    monkeypatch.setenv("VMD_RESOURCES", str(text_resources))
+    window = make_window(qtbot, tiny_checkpoints, AppSettings(puzzle=PUZZLE, speed=30.0))
+    window.tabs.setCurrentWidget(window.text)
+    wait_text_models(qtbot, window.text, 7)
+    yield window
+    window.close()
+    assert not window.engine.thread.isRunning()

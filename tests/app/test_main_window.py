@@ -204,7 +204,8 @@ def test_shortcut_dialog_lists_the_real_shortcuts(qtbot, window):
 
 
 def test_views_import_no_torch():
-    """The window, its views and the worker module load without torch (it loads in the worker)."""
+    """The window, its views and the worker module load without torch (it loads in the worker)
+    and without pyqtgraph (it loads once a plot has painted)."""
     code = (
         "import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
         "from PySide6.QtWidgets import QApplication\n"
@@ -214,14 +215,17 @@ def test_views_import_no_torch():
         "import app.export, app.plots, app.timeline, app.sudoku.board, app.sudoku.tab\n"
         "w = MainWindow(settings=AppSettings(), persist=False)\n"
         "loaded = sorted(m for m in sys.modules if m == 'torch' or m.startswith('torch.'))\n"
+        "plots = sorted(m for m in sys.modules if m == 'pyqtgraph' or m.startswith('pyqtgraph.'))\n"
         "w.engine.shutdown()\n"
         "print('TORCH:', loaded[:3])\n"
-        "sys.exit(1 if loaded else 0)\n"
+        "print('PYQTGRAPH:', plots[:3])\n"
+        "sys.exit(1 if loaded or plots else 0)\n"
     )
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "TORCH: []" in result.stdout
+    assert "PYQTGRAPH: []" in result.stdout  # loaded when a plot is first painted (app/plots.py)
 
 
 def test_main_parses_arguments(monkeypatch, tmp_path, qtbot):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from training.cli import eval_main, train_main
 from training.sudoku_eval import conflict_counts, solved_mask
@@ -92,3 +93,30 @@ def test_two_process_ddp_smoke_run(tmp_path, pool):
     assert info.metrics["steps_done"] == 3
     log = (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()
     assert json.loads(log[-1])["samples_per_s"] > 0
+
+
+def test_a_vmd_with_latent_tokens_can_start_from_a_trained_mdm(tmp_path, pool):
+    from vmdcore.checkpoint import load_checkpoint
+
+    mdm = tmp_path / "mdm.safetensors"
+    train_main(["sudoku", "--model", "mdm", *TINY, "--pool", str(pool), "--out", str(mdm),
+                "--run-dir", str(tmp_path / "mdm-run"), "--test-limit", "0", "--eval-every", "0"])
+    vmd = tmp_path / "vmd.safetensors"
+    train_main(["sudoku", "--model", "vmd", *TINY, "--steps", "1", "--lr", "1e-9", "--latent-tokens", "2",
+                "--encoder-pool", "cells", "--init-from", str(mdm), "--pool", str(pool), "--out", str(vmd),
+                "--run-dir", str(tmp_path / "vmd-run"), "--test-limit", "0", "--eval-every", "0"])
+    base, _ = load_checkpoint(mdm)
+    tuned, info = load_checkpoint(vmd)
+    assert info.config.latent_tokens == 2 and info.recipe["recipe"]["init_from"] == str(mdm)
+    # A near-zero learning rate: the shared backbone is still the MDM's.
+    assert torch.allclose(tuned.denoiser.head.weight, base.denoiser.head.weight, atol=1e-6)
+
+
+def test_init_from_refuses_a_checkpoint_with_another_backbone(tmp_path, pool):
+    mdm = tmp_path / "mdm.safetensors"
+    train_main(["sudoku", "--model", "mdm", *TINY, "--pool", str(pool), "--out", str(mdm),
+                "--run-dir", str(tmp_path / "mdm-run"), "--test-limit", "0", "--eval-every", "0"])
+    with pytest.raises(ValueError, match="does not fit"):
+        train_main(["sudoku", "--model", "vmd", *TINY, "--d-model", "64", "--init-from", str(mdm), "--pool", str(pool),
+                    "--out", str(tmp_path / "v.safetensors"), "--run-dir", str(tmp_path / "v-run"),
+                    "--test-limit", "0", "--eval-every", "0"])

@@ -49,3 +49,60 @@ def test_sudoku_layout_relations_bias_peers():
     assert rel[0, 0] == SELF and rel[0, 8] == SAME_ROW and rel[0, 72] == SAME_COL
     assert rel[0, 10] == SAME_BOX and rel[0, 80] == UNRELATED
     assert ((rel != UNRELATED) & (rel != SELF)).sum(1).tolist() == [20] * 81
+
+
+def _sudoku_vmd(**overrides):
+    from vmdcore.model import build_model
+    from vmdcore.tasks import sudoku as sudoku_task
+
+    settings = dict(d_model=32, n_layers=2, n_heads=4, latent_dim=8, encoder_layers=1)
+    settings.update(overrides)
+    return build_model(sudoku_task.model_config(**settings), seed=0)
+
+
+def test_latent_tokens_let_each_cell_read_z_from_the_start():
+    model = _sudoku_vmd(latent_tokens=4)
+    x = torch.full((2, 81), model.config.mask_id)
+    z = torch.randn(2, 1, 8)
+    with torch.no_grad():
+        logits = model(x, z)
+        other = model(x, torch.randn(2, 1, 8))
+    assert logits.shape == (2, 81, 9)
+    # Adaptive LN starts at zero, so this difference comes from the latent tokens alone.
+    assert not torch.allclose(logits, other)
+
+
+def test_latent_tokens_need_a_latent_and_one_block():
+    import pytest
+
+    from vmdcore.config import ModelConfig
+
+    with pytest.raises(ValueError, match="latent_tokens"):
+        ModelConfig(vocab_size=9, seq_len=8, latent_tokens=2)
+    with pytest.raises(ValueError, match="latent_tokens"):
+        ModelConfig(vocab_size=9, seq_len=8, latent_dim=4, block_size=4, latent_tokens=2)
+    with pytest.raises(ValueError, match="encoder_pool"):
+        ModelConfig(vocab_size=9, seq_len=8, latent_dim=4, encoder_pool="max")
+
+
+def test_cell_pooled_encoder_keeps_which_cell_holds_what():
+    model = _sudoku_vmd(encoder_pool="cells")
+    x0 = torch.randint(0, 9, (1, 81))
+    swapped = x0.clone()
+    swapped[0, [0, 80]] = swapped[0, [80, 0]]
+    if torch.equal(swapped, x0):
+        swapped[0, 0] = (x0[0, 0] + 1) % 9
+    masked = torch.zeros(1, 81, dtype=torch.bool)
+    with torch.no_grad():
+        a, b = model.encoder(x0, masked), model.encoder(swapped, masked)
+    assert a.mean.shape == (1, 1, 8)
+    assert not torch.allclose(a.mean, b.mean)
+
+
+def test_configs_saved_before_the_latent_token_settings_still_load():
+    from vmdcore.config import ModelConfig
+
+    old = {"vocab_size": 9, "seq_len": 81, "d_model": 32, "n_layers": 2, "n_heads": 4, "mlp_ratio": 4,
+           "latent_dim": 8, "encoder_layers": 1, "block_size": 0, "layout": "sudoku", "dropout": 0.0}
+    config = ModelConfig.from_dict(old)
+    assert config.latent_tokens == 0 and config.encoder_pool == "mean"
