@@ -86,9 +86,12 @@ def validation_probe(puzzles: np.ndarray, nfes=(5, 20)):
     return evaluate
 
 
-def start_from(model: DiffusionModel, path: Path) -> None:
-    """Copy a trained Sudoku denoiser's weights into `model`; parts it lacks keep their init."""
-    source, _ = load_checkpoint(path, expect_task=sudoku_task.TASK)
+def start_from(model: DiffusionModel, path: Path) -> dict:
+    """Copy a trained Sudoku denoiser's weights into `model`; parts it lacks keep their init.
+
+    Returns where those weights came from (the source's command and steps), for the metadata.
+    """
+    source, info = load_checkpoint(path, expect_task=sudoku_task.TASK)
     own = model.denoiser.state_dict()
     weights = source.denoiser.state_dict()
     clash = [k for k, v in weights.items() if k not in own or own[k].shape != v.shape]
@@ -96,6 +99,8 @@ def start_from(model: DiffusionModel, path: Path) -> None:
         raise ValueError(f"{path} does not fit this model's backbone: {clash[:5]}")
     model.denoiser.load_state_dict(weights, strict=False)
     log.info("started from %s (%d tensors copied, %d fresh)", path, len(weights), len(own) - len(weights))
+    return {"checkpoint": path.name, "command": info.recipe.get("command"), "recipe": info.recipe.get("recipe"),
+            "steps_done": info.metrics.get("steps_done")}
 
 
 def train_sudoku(
@@ -119,8 +124,7 @@ def train_sudoku(
     config = recipe.model_config(kind)
     model = build_model(config, seed=recipe.seed)
     set_posterior_init(model, recipe.encoder_init_logvar)
-    if recipe.init_from:
-        start_from(model, Path(recipe.init_from))
+    origin = start_from(model, Path(recipe.init_from)) if recipe.init_from else None
     target = pick_device(device)
     deadline = time.time() + 60 * minutes if minutes else None
     started = time.time()
@@ -146,7 +150,8 @@ def train_sudoku(
     info = CheckpointInfo(
         task=sudoku_task.TASK, config=config, vocabulary=sudoku_task.VOCABULARY, name=f"sudoku-{kind}",
         recipe={"command": command, "recipe": asdict(recipe), "pool": f"{recipe.pool_size} generated puzzles, seed {recipe.pool_seed}, "
-                "random symmetry per draw", "parameters": model.parameter_count()},
+                "random symmetry per draw", "parameters": model.parameter_count(),
+                **({"started_from": origin} if origin else {})},
         metrics=metrics,
     )
     save_checkpoint(model, info, out)

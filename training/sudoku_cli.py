@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
 
-from vmdcore.checkpoint import CheckpointError, load_checkpoint
+from vmdcore.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from vmdcore.sudoku import PuzzleFormatError, read_puzzle_file
 from vmdcore.tasks import sudoku as sudoku_task
 
@@ -69,6 +69,8 @@ def add_eval(sub) -> None:
     p.add_argument("--by-difficulty", action="store_true", help="also break accuracy down by the file's difficulty column")
     p.add_argument("--json", type=Path)
     p.add_argument("--markdown", type=Path)
+    p.add_argument("--record", action="store_true",
+                   help="also write these figures (and this command) into each checkpoint's metadata")
 
 
 def _difficulties(path: Path, n: int) -> list[str] | None:
@@ -112,9 +114,13 @@ def evaluate(args, command: str) -> None:
                 results.append(row)
                 print(f"{path.name:28s} {strategy:9s} NFE {nfe:3d}: {s.accuracy:6.1%} solved, "
                       f"{s.mean_conflicts:5.2f} conflicting cells, {s.puzzles_per_s:7.1f} puzzles/s", flush=True)
-        reports.append({"checkpoint": path.name, "kind": info.kind, "puzzles": args.puzzles.name, "n": len(puzzles),
-                        "seed": args.seed, "latent_mode": args.latent_mode, "latent_scale": args.latent_scale,
-                        "results": results})
+        report = {"checkpoint": path.name, "kind": info.kind, "puzzles": args.puzzles.name, "n": len(puzzles),
+                  "seed": args.seed, "latent_mode": args.latent_mode, "latent_scale": args.latent_scale,
+                  "results": results}
+        reports.append(report)
+        if args.record:
+            evaluation = {**{k: v for k, v in report.items() if k not in ("checkpoint", "kind")}, "command": command}
+            save_checkpoint(model, replace(info, metrics={**info.metrics, "evaluation": evaluation}), path)
     table = format_table(reports, args.strategy, args.nfe)
     print(table)
     if args.json:

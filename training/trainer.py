@@ -40,6 +40,7 @@ class TrainConfig:
     grad_clip: float = 1.0
     beta_max: float = 1.0
     kl_anneal_steps: int = 0
+    kl_hold_steps: int = 0
     loss: LossConfig = field(default_factory=LossConfig)
     seed: int = 0
     log_every: int = 50
@@ -129,7 +130,10 @@ def train(
     for step in range(start, config.steps):
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step, config)
-        beta = linear_anneal(step, config.kl_anneal_steps, 0.0, config.beta_max)
+        # Beta held at 0 first: the denoiser learns to read an informative z before the KL
+        # prices it; priced from the start, z can collapse before it is ever used.
+        beta = 0.0 if step < config.kl_hold_steps else linear_anneal(
+            step - config.kl_hold_steps, config.kl_anneal_steps, 0.0, config.beta_max)
         x0, fixed = next_batch(config.batch_size, rng)
         x0 = x0.to(device)
         fixed = fixed.to(device) if fixed is not None else None

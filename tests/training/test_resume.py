@@ -40,3 +40,12 @@ def test_metrics_log_has_loss_terms_and_throughput(tmp_path):
     record = json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[-1])
     assert {"loss", "recon", "kl", "beta", "lr", "samples_per_s"} <= set(record)
     assert np.isfinite(record["loss"])
+
+
+def test_kl_weight_is_held_at_zero_then_annealed(tmp_path):
+    import json
+
+    config = TrainConfig(steps=6, batch_size=8, warmup_steps=1, kl_hold_steps=2, kl_anneal_steps=2, log_every=1)
+    train(tiny_model(latent_dim=4), _batches, config, tmp_path, progress=False)
+    betas = [json.loads(line)["beta"] for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    assert betas == [0.0, 0.0, 0.0, 0.5, 1.0, 1.0]

@@ -71,6 +71,12 @@ def test_train_smoke_exports_a_checkpoint_then_eval_writes_the_json_layout(tmp_p
         assert 0 <= row["accuracy"] <= 1 and row["mean_conflicts"] >= 0 and row["puzzles_per_s"] > 0
     assert "margin NFE5" in capsys.readouterr().out
 
+    eval_main(["sudoku", "--checkpoint", str(out), "--puzzles", str(puzzle_file), "--nfe", "2", "--strategy", "margin",
+               "--limit", "3", "--record"])
+    recorded = read_info(out).metrics["evaluation"]
+    assert recorded["n"] == 3 and recorded["results"][0]["nfe"] == 2 and "--record" in recorded["command"]
+    assert read_info(out).metrics["steps_done"] == 3  # the training figures stay
+
 
 def test_eval_rejects_a_bad_puzzle_file_with_its_location(tmp_path):
     bad = tmp_path / "bad.txt"
