@@ -272,7 +272,7 @@ def test_built_folder_size_and_contents():
     internal = BUILT / "_internal"
     total = sum(p.stat().st_size for p in BUILT.rglob("*") if p.is_file() and not p.is_symlink())
     # The issue's target is 500 MB; torch 2.13's CPU library alone is 345 MB and the measured
-    # folder 519 MB (docs/results/performance.md). This ceiling catches regressions: a CUDA
+    # folder 531 MB (docs/results/performance.md). This ceiling catches regressions: a CUDA
     # torch (gigabytes), lost exclusions (+150 MB), unstripped torch (+90 MB) or the full ICU
     # data (+29 MB, when binutils' as and ld were missing at build time).
     assert total / 1e6 <= MAX_FOLDER_MB, f"{total / 1e6:.0f} MB"

@@ -28,8 +28,10 @@ def _resources(tmp_path: Path, tiny: Path) -> Path:
     folder = tmp_path / "screenshot-resources"
     shutil.copytree(tiny, folder)
     bundled = paths.checkpoint_dir()
-    for group in (GENERATION_SLOTS[:2], PHRASE_SLOTS, DEPENDENCY_SLOTS[:2]):
-        if all(slot.path(bundled).is_file() for slot in group):
+    copied: set[str] = set()
+    for group in (GENERATION_SLOTS, GENERATION_SLOTS[:2], PHRASE_SLOTS, DEPENDENCY_SLOTS[:2]):
+        if all(slot.path(bundled).is_file() and slot.file not in copied for slot in group):
+            copied.update(slot.file for slot in group)
             for slot in group:
                 shutil.copy(slot.path(bundled), folder / "checkpoints" / slot.file)
     return folder
