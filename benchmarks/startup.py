@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from bundle_rules import folder_bytes  # noqa: E402  (one definition of the folder size)
 RESULTS = ROOT / "docs" / "results"
 TARGET_FOLDER_MB = 500.0
 TARGET_WINDOW_S = 1.5
@@ -83,16 +85,6 @@ class Series:
             "models": sorted({s.models for s in self.starts}),
             "errors": [s.error for s in self.starts if s.error],
         }
-
-
-def folder_bytes(folder: Path) -> int:
-    total = 0
-    for dirpath, _, files in os.walk(folder):
-        for name in files:
-            path = Path(dirpath, name)
-            if not path.is_symlink():
-                total += path.stat().st_size
-    return total
 
 
 def largest_parts(folder: Path, count: int = 8) -> list[tuple[str, float]]:

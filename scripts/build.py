@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+from bundle_rules import folder_bytes  # scripts/ is on sys.path when this file runs
+
 ROOT = Path(__file__).resolve().parent.parent
 TORCH_VERSION = "2.13.0"
 # PySide6 6.12.0 aborts on Python 3.11 after many Signal.emit() calls: build with 6.11.3.
@@ -116,16 +118,6 @@ def check_binutils() -> None:
             "(symbol tables and Qt's full ICU data stay). On Debian/Ubuntu: apt-get install binutils")
 
 
-def folder_mb(folder: Path) -> float:
-    total = 0
-    for dirpath, _, files in os.walk(folder):
-        for name in files:
-            path = Path(dirpath, name)
-            if not path.is_symlink():
-                total += path.stat().st_size
-    return total / 1e6
-
-
 def app_path() -> Path:
     if sys.platform == "darwin":
         return DIST / "VMD.app" / "Contents" / "MacOS" / "VMD"
@@ -185,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     if not program.exists():
         say(f"PyInstaller finished but {program} is missing")
         return 1
-    say(f"PyInstaller took {built - installed:.0f} s; {program} ({folder_mb(program.parent if sys.platform != 'darwin' else DIST / 'VMD.app'):.0f} MB folder)")
+    say(f"PyInstaller took {built - installed:.0f} s; {program} ({folder_bytes(program.parent if sys.platform != 'darwin' else DIST / 'VMD.app') / 1e6:.0f} MB folder)")
 
     status = 0
     if not args.skip_self_test:

@@ -27,6 +27,17 @@ import re
 import struct
 from pathlib import Path
 
+def folder_bytes(folder: Path) -> int:
+    """Bytes of the regular files under `folder`; links are not counted twice."""
+    total = 0
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            path = Path(dirpath, name)
+            if not path.is_symlink():
+                total += path.stat().st_size
+    return total
+
+
 # -- Python modules the app never imports ----------------------------------------------------
 # PyInstaller's torch hook collects every torch submodule (collect_submodules("torch")); these
 # subtrees are compilers, exporters, distributed training, test helpers and tools that eager

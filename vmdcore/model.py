@@ -72,7 +72,10 @@ class Attention(nn.Module):
         q, k, v = self.qkv(x).view(batch, length, 3, self.n_heads, width // self.n_heads).permute(2, 0, 3, 1, 4)
         bias = None
         if self.relation_bias is not None:
-            bias = F.pad(self.relation_bias(), (prefix, 0, prefix, 0)).to(q.dtype)
+            bias = self.relation_bias()
+            if prefix:
+                bias = F.pad(bias, (prefix, 0, prefix, 0))
+            bias = bias.to(q.dtype)
         if allowed is not None:
             blocked = torch.zeros(allowed.shape, dtype=q.dtype, device=q.device).masked_fill(~allowed, float("-inf"))
             bias = blocked if bias is None else bias + blocked
