@@ -255,6 +255,12 @@ def _bundle_report(report: dict | None) -> list[str]:
     stripped = report.get("stripped") or {}
     if stripped:
         lines.append(f"- Symbol tables stripped from {stripped['libraries']} libraries: {stripped['saved_mb']:.1f} MB.")
+    checkpoints = report.get("checkpoints") or {}
+    if checkpoints:
+        lines.append(f"- Checkpoints bundled as inference-only copies (float16, no VMD encoders): "
+                     f"{checkpoints['source_mb']:.1f} MB -> {checkpoints['bundled_mb']:.1f} MB.")
+    if report.get("numpy_blas") == "none":
+        lines.append("- numpy built from source without BLAS/LAPACK (scripts/build.py): no 28 MB OpenBLAS.")
     pruned = report.get("unreferenced_libraries_mb") or {}
     if pruned:
         lines.append(f"- {len(pruned)} libraries nothing bundled needs any more (after the rules below): {sum(pruned.values()):.1f} MB.")

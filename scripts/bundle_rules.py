@@ -675,6 +675,25 @@ def resource_datas(root: Path) -> list[tuple[str, str]]:
     return pairs
 
 
+def inference_checkpoints(pairs: list[tuple[str, str]], out: Path) -> tuple[list[tuple[str, str]], dict]:
+    """Checkpoints travel as inference-only copies: float16 weights, without the VMD encoders
+    that only training and likelihood bounds use. resources/ keeps the full files.
+
+    Returns the pairs with checkpoints replaced by their copies, and the MB before and after."""
+    from vmdcore.checkpoint import save_inference_copy
+
+    out.mkdir(parents=True, exist_ok=True)
+    result, before, after = [], 0, 0
+    for source, folder in pairs:
+        if source.endswith(".safetensors"):
+            copy = save_inference_copy(source, out / Path(source).name)
+            before += Path(source).stat().st_size
+            after += copy.stat().st_size
+            source = str(copy)
+        result.append((source, folder))
+    return result, {"source_mb": round(before / 1e6, 2), "bundled_mb": round(after / 1e6, 2)}
+
+
 def project_version(root: Path) -> str:
     text = (root / "pyproject.toml").read_text(encoding="utf-8")
     match = re.search(r'^\s*version\s*=\s*"([^"]+)"', text, re.MULTILINE)

@@ -23,7 +23,7 @@ import bundle_rules as rules  # noqa: E402
 
 BUILT = ROOT / "dist" / "VMD"
 PROGRAM = BUILT / ("VMD.exe" if os.name == "nt" else "VMD")
-MAX_FOLDER_MB = 560
+MAX_FOLDER_MB = 500  # the issue's target; measured 495 MB (docs/results/performance.md)
 without_build = pytest.mark.skipif(
     not PROGRAM.exists(), reason=f"no PyInstaller build at {PROGRAM} (make one: python3 scripts/build.py)"
 )
@@ -58,6 +58,22 @@ def test_resources_bundled_are_what_the_app_reads():
     assert needed & present <= sources, f"add these to RESOURCE_GLOBS: {sorted((needed & present) - sources)}"
     # The paper's Table 3 checkpoints (read by vmd-eval only) stay out.
     assert not any(name.startswith(("checkpoints/synthetic-D1-", "checkpoints/synthetic-D2-")) for name in sources)
+
+
+def test_checkpoints_travel_as_smaller_inference_copies_that_still_load(tmp_path):
+    from vmdcore.checkpoint import load_checkpoint, read_info
+
+    pairs = [pair for pair in rules.resource_datas(ROOT) if pair[0].endswith(".safetensors")]
+    copies, sizes = rules.inference_checkpoints(pairs, tmp_path)
+    assert [folder for _, folder in copies] == [folder for _, folder in pairs]
+    assert sizes["bundled_mb"] < 0.8 * sizes["source_mb"]  # float16, no encoders
+    for (source, _), (copy, _) in zip(pairs, copies):
+        assert Path(copy).parent == tmp_path and Path(copy).name == Path(source).name
+        assert Path(copy).stat().st_size <= Path(source).stat().st_size + 1024  # the marker adds a few bytes
+        info = read_info(copy)
+        assert info.inference_only and info.metrics == read_info(source).metrics
+        model, _ = load_checkpoint(copy)
+        assert model.encoder is None
     for src, dest in pairs:
         assert dest == str(Path("resources") / Path(src).relative_to(ROOT / "resources").parent)
 
@@ -271,15 +287,19 @@ def test_built_folder_size_and_contents():
 
     internal = BUILT / "_internal"
     total = rules.folder_bytes(BUILT)
-    # The issue's target is 500 MB; torch 2.13's CPU library alone is 345 MB and the measured
-    # folder 531 MB (docs/results/performance.md). This ceiling catches regressions: a CUDA
-    # torch (gigabytes), lost exclusions (+150 MB), unstripped torch (+90 MB) or the full ICU
-    # data (+29 MB, when binutils' as and ld were missing at build time).
+    # torch 2.13's CPU library alone is 345 MB. The target catches regressions: a CUDA torch
+    # (gigabytes), lost exclusions (+150 MB), unstripped torch (+90 MB), the full ICU data (+29 MB,
+    # when binutils' as and ld were missing at build time), numpy's OpenBLAS (+28 MB) or
+    # full-precision checkpoints with their encoders (+10 MB).
     assert total / 1e6 <= MAX_FOLDER_MB, f"{total / 1e6:.0f} MB"
+    assert not list(internal.glob("numpy.libs/*openblas*")), "numpy was bundled with its OpenBLAS"
     assert check_bundle.inspect_build(BUILT) == 0  # no excluded file, CUDA library or second Qt binding
     bundled = {p.name for p in (internal / "resources" / "checkpoints").glob("*.safetensors")}
     source = {Path(src).name for src, _ in rules.resource_datas(ROOT) if src.endswith(".safetensors")}
     assert source <= bundled, f"rebuild: the build lacks {sorted(source - bundled)}"
+    from vmdcore.checkpoint import read_info
+
+    assert all(read_info(p).inference_only for p in (internal / "resources" / "checkpoints").glob("*.safetensors"))
     assert (internal / "resources" / "puzzles" / "library.csv").is_file()
     assert (internal / "resources" / "icons" / "vmd-256.png").is_file()
     assert not (internal / "PySide6" / "QtOpenGL.abi3.so").exists()

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from vmdcore.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
-from vmdcore.devices import pick_device
+from vmdcore.devices import describe, pick_device
 from vmdcore.losses import LossConfig
 from vmdcore.model import DiffusionModel, build_model, set_posterior_init
 from vmdcore.sudoku import read_puzzle_file
@@ -40,18 +40,21 @@ class SudokuRecipe:
     latent_dim: int = 32
     latent_tokens: int = 0
     encoder_pool: str = "mean"
+    latent_cell_features: int = 0
     encoder_layers: int = 2
     init_from: str = ""
     steps: int = 20000
     batch_size: int = 128
     lr: float = 1e-3
     warmup_steps: int = 300
+    kl_hold_fraction: float = 0.0
     kl_anneal_fraction: float = 0.3
     kl_weighting: str = "none"
     free_bits: float = 0.0
     encoder_init_logvar: float = -4.0
     extra_clues: int = 0
     bf16: bool = True
+    half_export: bool = True
     pool_size: int = 8000
     pool_seed: int = 12345
     seed: int = 0
@@ -62,11 +65,13 @@ class SudokuRecipe:
             latent_dim=self.latent_dim if kind == "vmd" else 0, encoder_layers=self.encoder_layers,
             latent_tokens=self.latent_tokens if kind == "vmd" else 0,
             encoder_pool=self.encoder_pool if kind == "vmd" else "mean",
+            latent_cell_features=self.latent_cell_features if kind == "vmd" else 0,
         )
 
     def train_config(self, eval_every: int, log_every: int) -> TrainConfig:
         return TrainConfig(
             steps=self.steps, batch_size=self.batch_size, lr=self.lr, warmup_steps=self.warmup_steps,
+            kl_hold_steps=int(self.kl_hold_fraction * self.steps),
             kl_anneal_steps=int(self.kl_anneal_fraction * self.steps),
             loss=LossConfig(kl_weighting=self.kl_weighting, free_bits=self.free_bits),
             seed=self.seed, log_every=log_every, eval_every=eval_every, bf16=self.bf16, save_every_s=120.0,
@@ -140,7 +145,8 @@ def train_sudoku(
     if rank != 0:
         return None
     done = saved_step(run_dir)
-    metrics: dict = {"steps_done": done, "steps_planned": recipe.steps, "session_minutes": round((time.time() - started) / 60, 1)}
+    metrics: dict = {"steps_done": done, "steps_planned": recipe.steps, "session_minutes": round((time.time() - started) / 60, 1),
+                     "trained_on": describe(target)}
     if test_file is not None:
         entries = read_puzzle_file(test_file)[:test_limit]
         grid = np.stack([e.puzzle for e in entries])
@@ -154,6 +160,6 @@ def train_sudoku(
                 **({"started_from": origin} if origin else {})},
         metrics=metrics,
     )
-    save_checkpoint(model, info, out)
+    save_checkpoint(model, info, out, torch.float16 if recipe.half_export else torch.float32)
     log.info("exported %s at step %d/%d: %s", out, done, recipe.steps, metrics.get("test"))
     return out

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from vmdcore.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from vmdcore.checkpoint import CheckpointError, load_checkpoint, save_checkpoint, stored_dtype
+from vmdcore.devices import describe, pick_device
 from vmdcore.sudoku import PuzzleFormatError, read_puzzle_file
 from vmdcore.tasks import sudoku as sudoku_task
 
@@ -66,7 +67,10 @@ def add_eval(sub) -> None:
     p.add_argument("--latent-mode", choices=("fixed", "redraw"), default="fixed", help="VMD: draw z once (the paper) or every step")
     p.add_argument("--latent-scale", type=float, default=1.0, help="VMD: standard deviation of the prior draw of z")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = torch's default)")
+    p.add_argument("--device", default="auto", help="cpu, cuda, mps (default: the best available)")
     p.add_argument("--by-difficulty", action="store_true", help="also break accuracy down by the file's difficulty column")
+    p.add_argument("--latent-usage", action="store_true",
+                   help="VMD: also report whether the decoder reads z (needs solutions in the puzzle file)")
     p.add_argument("--json", type=Path)
     p.add_argument("--markdown", type=Path)
     p.add_argument("--record", action="store_true",
@@ -95,10 +99,11 @@ def evaluate(args, command: str) -> None:
         entries = [entries[i] for i in picks]
         levels = [levels[i] for i in picks] if levels else None
     puzzles = np.stack([e.puzzle for e in entries])
+    device = pick_device(args.device)
     reports = []
     for path in args.checkpoint:
         try:
-            model, info = load_checkpoint(path, expect_task=sudoku_task.TASK)
+            model, info = load_checkpoint(path, device, expect_task=sudoku_task.TASK)
         except CheckpointError as exc:
             raise SystemExit(f"vmd-eval sudoku: {exc}") from exc
         results = []
@@ -114,13 +119,14 @@ def evaluate(args, command: str) -> None:
                 results.append(row)
                 print(f"{path.name:28s} {strategy:9s} NFE {nfe:3d}: {s.accuracy:6.1%} solved, "
                       f"{s.mean_conflicts:5.2f} conflicting cells, {s.puzzles_per_s:7.1f} puzzles/s", flush=True)
-        report = {"checkpoint": path.name, "kind": info.kind, "puzzles": args.puzzles.name, "n": len(puzzles),
+        usage = _latent_usage(model, path, entries) if args.latent_usage and info.kind == "vmd" else None
+        report = {"checkpoint": path.name, "kind": info.kind, "device": describe(device), "puzzles": args.puzzles.name, "n": len(puzzles),
                   "seed": args.seed, "latent_mode": args.latent_mode, "latent_scale": args.latent_scale,
-                  "results": results}
+                  "results": results, **({"latent_usage": usage} if usage else {})}
         reports.append(report)
         if args.record:
             evaluation = {**{k: v for k, v in report.items() if k not in ("checkpoint", "kind")}, "command": command}
-            save_checkpoint(model, replace(info, metrics={**info.metrics, "evaluation": evaluation}), path)
+            save_checkpoint(model.cpu(), replace(info, metrics={**info.metrics, "evaluation": evaluation}), path, stored_dtype(path))
     table = format_table(reports, args.strategy, args.nfe)
     print(table)
     if args.json:
@@ -130,6 +136,17 @@ def evaluate(args, command: str) -> None:
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(f"# Sudoku (paper Table 4)\n\nMade by:\n\n    {command}\n\n{table}\n")
+
+
+def _latent_usage(model, path: Path, entries) -> list[dict]:
+    if any(e.solution is None for e in entries):
+        raise SystemExit("vmd-eval sudoku: --latent-usage needs a puzzle file with solutions")
+    rows = sudoku_eval.latent_usage(model, np.stack([e.puzzle for e in entries]), np.stack([e.solution for e in entries]))
+    print(f"{path.name}: does the decoder read z? nats per puzzle over the masked cells")
+    for row in rows:
+        print(f"  t={row['t']:.1f}: z ~ q {row['posterior']:.2f}, z ~ N(0, I) {row['prior']:.2f}, z = 0 {row['zero']:.2f} "
+              f"(KL {row['kl']:.1f})", flush=True)
+    return rows
 
 
 def _by_level(solved: np.ndarray, levels: list[str]) -> dict[str, float]:
@@ -153,10 +170,14 @@ def format_table(reports: list[dict], strategies: list[str], nfes: list[int]) ->
         names = list(levels[0])
         lines += ["", "By difficulty (accuracy):", "", "| model | strategy | NFE | " + " | ".join(names) + " |",
                   "|" + "---|" * (3 + len(names))]
+        kinds = [report["kind"] for report in reports]
         for report in reports:
+            label = report["kind"].upper()
+            if kinds.count(report["kind"]) > 1:  # several MDMs or VMDs: name the file
+                label += f" ({report['checkpoint']})"
             for r in report["results"]:
                 cells = " | ".join(f"{r['by_difficulty'].get(name, 0):.1%}" for name in names)
-                lines.append(f"| {report['kind'].upper()} | {r['strategy']} | {r['nfe']} | {cells} |")
+                lines.append(f"| {label} | {r['strategy']} | {r['nfe']} | {cells} |")
     n = reports[0]["n"] if reports else 0
     lines += ["", f"Accuracy = share of the {n} puzzles whose final grid is a valid Sudoku keeping every clue.",
               "Mean conflicting cells and puzzles/s per cell are in the JSON twin."]

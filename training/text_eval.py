@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from vmdcore.checkpoint import load_checkpoint
+from vmdcore.checkpoint import CheckpointError, load_checkpoint
 from vmdcore.model import DiffusionModel
 from vmdcore.sampling import SamplerConfig, run
 from vmdcore.tasks import phrases
@@ -51,6 +51,9 @@ def relation(label: str, model: DiffusionModel, settings: LikelihoodSettings) ->
 
 def perplexity_row(path: Path, corpus: Corpus, settings: LikelihoodSettings, eval_chars: int, device=None) -> dict:
     model, info = load_checkpoint(path, device=device or "cpu", expect_task=TASK)
+    if info.inference_only and info.config.is_latent:
+        raise CheckpointError(f"{path.name} is an inference-only copy without the encoder that the likelihood needs; "
+                              "evaluate the full checkpoint (resources/checkpoints in the source tree)")
     tokenizer = CharTokenizer.from_vocabulary(info.vocabulary)
     label = model_label(info)
     windows = held_out_windows(tokenizer.encode(corpus.held_out_text), model.config.seq_len, eval_chars)
@@ -72,6 +75,9 @@ def perplexity_row(path: Path, corpus: Corpus, settings: LikelihoodSettings, eva
 def generation_samples(path: Path, corpus: Corpus, settings: SampleSettings, device=None) -> list[dict]:
     """Continuations of the start of the held-out text at each NFE per block the model allows."""
     model, info = load_checkpoint(path, device=device or "cpu", expect_task=TASK)
+    if info.inference_only and info.config.is_latent:
+        raise CheckpointError(f"{path.name} is an inference-only copy without the encoder that the likelihood needs; "
+                              "evaluate the full checkpoint (resources/checkpoints in the source tree)")
     tokenizer = CharTokenizer.from_vocabulary(info.vocabulary)
     label = model_label(info)
     prompt = corpus.held_out_text[: min(settings.prompt_chars, model.config.seq_len // 2)]

@@ -10,7 +10,7 @@ import json
 import os
 import struct
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,9 @@ class CheckpointInfo:
     recipe: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     name: str = ""
+    # True for a copy made only for sampling (the packaged app): the training-time encoder
+    # q(z | x0, mask) is left out, so likelihood bounds cannot be computed from it.
+    inference_only: bool = False
 
     @property
     def kind(self) -> str:
@@ -57,18 +60,30 @@ class CheckpointInfo:
             "vocabulary": self.vocabulary,
             "recipe": self.recipe,
             "metrics": self.metrics,
+            **({"inference_only": True} if self.inference_only else {}),
         }
 
 
-def save_checkpoint(model: DiffusionModel, info: CheckpointInfo, path: str | os.PathLike) -> Path:
-    """Write atomically (temporary file + rename) so a crash never leaves half a checkpoint."""
+def save_checkpoint(
+    model: DiffusionModel, info: CheckpointInfo, path: str | os.PathLike, dtype: torch.dtype = torch.float32
+) -> Path:
+    """Write atomically (temporary file + rename) so a crash never leaves half a checkpoint.
+
+    `dtype` is how floating-point weights are stored: float16 halves the file, and loading
+    always gives a float32 model (inference-only files; the training state keeps float32).
+    """
     if info.config != model.config:
         raise ValueError("the checkpoint info's config does not match the model")
     if len(info.vocabulary) != model.config.vocab_size:
         raise ValueError(f"vocabulary has {len(info.vocabulary)} entries, the model {model.config.vocab_size}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tensors = {name: t.detach().cpu().contiguous().clone() for name, t in model.state_dict().items()}
+    if model.encoder is None and model.config.is_latent and not info.inference_only:
+        raise ValueError("a VMD without its encoder can only be saved as an inference-only copy")
+    tensors = {
+        name: t.detach().cpu().to(dtype if t.is_floating_point() else t.dtype).contiguous().clone()
+        for name, t in model.state_dict().items()
+    }
     metadata = {METADATA_KEY: json.dumps(info.to_metadata(), sort_keys=True)}
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     os.close(fd)
@@ -80,6 +95,27 @@ def save_checkpoint(model: DiffusionModel, info: CheckpointInfo, path: str | os.
         if os.path.exists(tmp):
             os.remove(tmp)
     return path
+
+
+_FLOAT_DTYPES = {"F16": torch.float16, "BF16": torch.bfloat16, "F32": torch.float32, "F64": torch.float64}
+
+
+def stored_dtype(path: str | os.PathLike) -> torch.dtype:
+    """The floating-point dtype a checkpoint's weights are stored in (to re-save it alike)."""
+    with safe_open(str(path), framework="pt") as f:
+        for key in f.keys():
+            dtype = _FLOAT_DTYPES.get(f.get_slice(key).get_dtype())
+            if dtype is not None:
+                return dtype
+    return torch.float32
+
+
+def save_inference_copy(src: str | os.PathLike, dst: str | os.PathLike) -> Path:
+    """A smaller copy for an app that only samples: float16 weights, no encoder. The metadata
+    (recipe, figures) travels unchanged, marked inference_only."""
+    model, info = load_checkpoint(src)
+    model.encoder = None
+    return save_checkpoint(model, replace(info, inference_only=True), dst, torch.float16)
 
 
 def _sniff(path: Path) -> None:
@@ -149,6 +185,7 @@ def _parse_metadata(raw: str, name: str) -> CheckpointInfo:
         recipe=dict(meta.get("recipe") or {}),
         metrics=dict(meta.get("metrics") or {}),
         name=str(meta.get("name", "")),
+        inference_only=bool(meta.get("inference_only", False)),
     )
 
 
@@ -166,6 +203,8 @@ def load_checkpoint(
     if expect_kind is not None and info.kind != expect_kind:
         raise CheckpointError(f"{path.name} is a {info.kind.upper()} model, but a {expect_kind.upper()} model is needed here")
     model = DiffusionModel(info.config)
+    if info.inference_only:
+        model.encoder = None
     try:
         with safe_open(str(path), framework="pt") as f:
             tensors = {key: f.get_tensor(key).clone() for key in f.keys()}

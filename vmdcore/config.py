@@ -24,6 +24,9 @@ class ModelConfig:
     adaptive LN alone shifts every position the same way.
     encoder_pool: how q(z | x0, mask) summarises a block: "mean" over positions, or "cells",
     a few features per position concatenated in order (keeps which position said what).
+    latent_cell_features > 0 also reads that many features per position out of z with one
+    linear map and adds them to the position's input: a direct, position-addressed path from z
+    to each cell, the mirror of the "cells" encoder.
     """
 
     vocab_size: int
@@ -39,6 +42,7 @@ class ModelConfig:
     dropout: float = 0.0
     latent_tokens: int = 0
     encoder_pool: str = "mean"
+    latent_cell_features: int = 0
 
     def __post_init__(self) -> None:
         if self.vocab_size < 2 or self.seq_len < 1:
@@ -55,6 +59,8 @@ class ModelConfig:
             raise ValueError("latent_dim, block_size and latent_tokens must be >= 0")
         if self.latent_tokens and (not self.is_latent or self.n_blocks != 1):
             raise ValueError("latent_tokens needs a latent (latent_dim > 0) and a single block")
+        if self.latent_cell_features < 0 or (self.latent_cell_features and not self.is_latent):
+            raise ValueError("latent_cell_features needs a latent (latent_dim > 0) and must be >= 0")
         if self.encoder_pool not in ENCODER_POOLS:
             raise ValueError(f"encoder_pool must be one of {ENCODER_POOLS}, not {self.encoder_pool!r}")
 

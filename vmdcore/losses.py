@@ -73,6 +73,8 @@ def elbo_loss(
     For the MDM (latent_dim = 0) the KL term is exactly zero.
     """
     mc = model.config
+    if mc.is_latent and model.encoder is None:
+        raise ValueError("this VMD has no encoder (an inference-only copy): the ELBO needs q(z | x0, mask)")
     fixed = torch.zeros_like(x0, dtype=torch.bool) if fixed is None else fixed
     masked, t = sample_mask(fixed, mc.n_blocks, config.eps, generator)
     xt = torch.where(masked, torch.full_like(x0, mc.mask_id), x0)

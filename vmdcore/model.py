@@ -135,7 +135,18 @@ class Denoiser(nn.Module):
         if config.latent_tokens:
             self.latent_tokens = nn.Linear(config.latent_dim, config.latent_tokens * d)
             self.latent_slots = nn.Parameter(torch.zeros(config.latent_tokens, d))
+        self.latent_cells = None
+        if config.latent_cell_features:
+            k = config.latent_cell_features
+            self.latent_cells = nn.Linear(config.latent_dim, (config.seq_len // config.n_blocks) * k)
+            self.latent_cell_proj = nn.Linear(k, d)
         self.register_buffer("blocks", block_ids(config), persistent=False)
+
+    def _cell_codes(self, z: torch.Tensor, length: int) -> torch.Tensor:
+        """(B, length, d): each position's own features read out of its block's z."""
+        k = self.config.latent_cell_features
+        codes = self.latent_cells(z).view(z.shape[0], -1, k)  # blocks in order, positions in order
+        return self.latent_cell_proj(codes[:, :length])
 
     def _condition(self, z: torch.Tensor | None, blocks: torch.Tensor) -> torch.Tensor | None:
         if self.latent_in is None:
@@ -157,6 +168,8 @@ class Denoiser(nn.Module):
         h = self.token(xt) + self.position(length)
         if self.peer_digits is not None:
             h = h + self.peer_digits(xt)
+        if self.latent_cells is not None:
+            h = h + self._cell_codes(z, length).to(h.dtype)
         allowed = None
         if self.config.block_size:
             allowed = block_causal_mask(blocks)
@@ -193,7 +206,7 @@ class LatentEncoder(nn.Module):
         self.token = nn.Embedding(config.vocab_size, d)
         self.masked_flag = nn.Embedding(2, d)
         self.position = PositionEmbedding(config)
-        plain = ModelConfig(**{**config.to_dict(), "latent_dim": 0, "latent_tokens": 0, "encoder_pool": "mean"})
+        plain = ModelConfig(**{**config.to_dict(), "latent_dim": 0, "latent_tokens": 0, "encoder_pool": "mean", "latent_cell_features": 0})
         self.layers = nn.ModuleList(DenoiserLayer(plain) for _ in range(config.encoder_layers))
         self.norm = nn.LayerNorm(d)
         self.cell_features = None

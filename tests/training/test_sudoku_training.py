@@ -12,7 +12,7 @@ import torch
 
 from training.cli import eval_main, train_main
 from training.sudoku_eval import conflict_counts, solved_mask
-from vmdcore.checkpoint import read_info
+from vmdcore.checkpoint import read_info, stored_dtype
 from vmdcore.sudoku import parse_puzzle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,6 +76,7 @@ def test_train_smoke_exports_a_checkpoint_then_eval_writes_the_json_layout(tmp_p
     recorded = read_info(out).metrics["evaluation"]
     assert recorded["n"] == 3 and recorded["results"][0]["nfe"] == 2 and "--record" in recorded["command"]
     assert read_info(out).metrics["steps_done"] == 3  # the training figures stay
+    assert stored_dtype(out) == torch.float16  # exported at half size, and re-saved alike by --record
 
 
 def test_eval_rejects_a_bad_puzzle_file_with_its_location(tmp_path):
@@ -126,3 +127,27 @@ def test_init_from_refuses_a_checkpoint_with_another_backbone(tmp_path, pool):
         train_main(["sudoku", "--model", "vmd", *TINY, "--d-model", "64", "--init-from", str(mdm), "--pool", str(pool),
                     "--out", str(tmp_path / "v.safetensors"), "--run-dir", str(tmp_path / "v-run"),
                     "--test-limit", "0", "--eval-every", "0"])
+
+
+def test_latent_usage_tells_a_decoder_that_reads_z_from_one_that_ignores_it():
+    from training.sudoku_eval import LATENT_SOURCES, latent_usage
+    from vmdcore.model import build_model
+    from vmdcore.tasks import sudoku as sudoku_task
+
+    model = build_model(sudoku_task.model_config(d_model=32, n_layers=1, n_heads=2, latent_dim=4, encoder_layers=1,
+                                                 latent_cell_features=2), seed=0).eval()
+    solution = np.asarray(SOLVED)[None].repeat(4, axis=0)
+    puzzles = solution.copy()
+    puzzles[:, ::2] = 0
+    with torch.no_grad():
+        model.denoiser.latent_cells.weight.zero_()
+        model.denoiser.latent_cells.bias.zero_()
+    ignoring = latent_usage(model, puzzles, solution, ts=(1.0,))
+    assert [row["t"] for row in ignoring] == [1.0] and set(LATENT_SOURCES) <= set(ignoring[0])
+    assert ignoring[0]["posterior"] == pytest.approx(ignoring[0]["prior"], abs=1e-3)  # z has no path to the output
+    with torch.no_grad():
+        model.denoiser.latent_cells.weight.normal_(0, 3.0)
+    reading = latent_usage(model, puzzles, solution, ts=(1.0,))[0]
+    assert abs(reading["posterior"] - reading["zero"]) > 1e-2  # now z moves the predictions
+    with pytest.raises(ValueError, match="VMD"):
+        latent_usage(build_model(sudoku_task.model_config(d_model=32, n_layers=1, n_heads=2), seed=0), puzzles, solution)

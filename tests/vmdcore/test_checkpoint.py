@@ -1,20 +1,21 @@
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
 from safetensors.torch import save_file
 
-from vmdcore.checkpoint import CheckpointError, CheckpointInfo, load_checkpoint, read_info, save_checkpoint
+from vmdcore.checkpoint import CheckpointError, CheckpointInfo, load_checkpoint, read_info, save_checkpoint, save_inference_copy, stored_dtype
 from vmdcore.sampling import SamplerConfig, run
 
 from .helpers import tiny_model
 
 
-def _save(model, path, **kw):
+def _save(model, path, dtype=torch.float32, **kw):
     info = CheckpointInfo(task="synthetic", config=model.config, vocabulary=[str(i) for i in range(model.config.vocab_size)],
                           recipe={"command": "vmd-train synthetic ..."}, metrics={"accuracy": 0.9}, name="tiny", **kw)
-    return save_checkpoint(model, info, path)
+    return save_checkpoint(model, info, path, dtype)
 
 
 @pytest.mark.parametrize("latent_dim,block_size", [(0, 0), (4, 0), (4, 4)])
@@ -29,6 +30,45 @@ def test_round_trip_gives_the_same_model_and_metadata(tmp_path, latent_dim, bloc
     b = run(loaded, initial, SamplerConfig(nfe=3, seed=5))
     assert (a.final == b.final).all()
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_half_precision_file_is_half_the_size_and_loads_as_float32(tmp_path):
+    model = tiny_model(latent_dim=4)
+    full = _save(model, tmp_path / "full.safetensors")
+    half = _save(model, tmp_path / "half.safetensors", torch.float16)
+    assert stored_dtype(full) == torch.float32 and stored_dtype(half) == torch.float16
+    weights = full.stat().st_size - len(json.dumps(read_info(full).to_metadata()))
+    assert half.stat().st_size < 0.6 * full.stat().st_size + 4096 and weights > 0
+    loaded, _ = load_checkpoint(half)
+    assert all(p.dtype == torch.float32 for p in loaded.parameters())
+    for name, original in model.state_dict().items():
+        restored = loaded.state_dict()[name]
+        assert torch.allclose(restored, original.to(torch.float16).float()), name
+    initial = np.full((4, 12), model.config.mask_id)
+    assert run(loaded, initial, SamplerConfig(nfe=3, seed=5)).final.shape == (4, 12)
+
+
+def test_inference_copy_drops_the_encoder_keeps_the_metadata_and_samples_alike(tmp_path):
+    from vmdcore.losses import elbo_loss
+
+    model = tiny_model(latent_dim=4)
+    full = _save(model, tmp_path / "full.safetensors")
+    copy = save_inference_copy(full, tmp_path / "copy.safetensors")
+    info = read_info(copy)
+    assert info.inference_only and not read_info(full).inference_only
+    assert info.recipe == read_info(full).recipe and info.metrics == read_info(full).metrics
+    assert copy.stat().st_size < 0.5 * full.stat().st_size
+    loaded, _ = load_checkpoint(copy)
+    assert loaded.encoder is None and loaded.config.is_latent
+    x = torch.full((2, 12), model.config.mask_id)
+    z = model.prior_sample(2, torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        assert torch.allclose(loaded(x, z), model(x, z), atol=2e-2)
+    assert run(loaded, np.full((3, 12), model.config.mask_id), SamplerConfig(nfe=3, seed=1)).final.shape == (3, 12)
+    with pytest.raises(ValueError, match="inference-only"):
+        elbo_loss(loaded, torch.zeros((2, 12), dtype=torch.long))
+    with pytest.raises(ValueError, match="inference-only"):
+        save_checkpoint(loaded, replace(info, inference_only=False), tmp_path / "bad.safetensors")
 
 
 def test_missing_file(tmp_path):

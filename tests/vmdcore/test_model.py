@@ -1,5 +1,7 @@
+import pytest
 import torch
 
+from vmdcore.config import ModelConfig
 from vmdcore.model import block_ids, two_stream_mask
 
 from .helpers import tiny_model
@@ -70,6 +72,24 @@ def test_latent_tokens_let_each_cell_read_z_from_the_start():
     assert logits.shape == (2, 81, 9)
     # Adaptive LN starts at zero, so this difference comes from the latent tokens alone.
     assert not torch.allclose(logits, other)
+
+
+def test_latent_cell_features_give_each_cell_its_own_part_of_z():
+    model = _sudoku_vmd(latent_cell_features=3)
+    x = torch.full((1, 81), model.config.mask_id)
+    z = torch.randn(1, 1, 8)
+    # Change only the readout weights feeding cell 40: only that cell's input changes.
+    with torch.no_grad():
+        before = model.denoiser._cell_codes(z, 81)
+        model.denoiser.latent_cells.weight[40 * 3:(40 + 1) * 3] += 1.0
+        after = model.denoiser._cell_codes(z, 81)
+        logits = model(x, z)
+        other = model(x, torch.randn(1, 1, 8))
+    changed = (after - before).abs().sum(-1)[0] > 1e-6
+    assert changed.nonzero().flatten().tolist() == [40]
+    assert not torch.allclose(logits, other)  # adaptive LN starts at zero: this is the readout's doing
+    with pytest.raises(ValueError, match="latent_cell_features"):
+        ModelConfig(vocab_size=9, seq_len=8, latent_cell_features=2)
 
 
 def test_latent_tokens_need_a_latent_and_one_block():
