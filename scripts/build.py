@@ -107,7 +107,8 @@ def numpy_without_blas(python: Path) -> None:
     wheels = sorted(cache.glob("numpy-*.whl"))
     if not wheels:
         say(f"building numpy {version} without BLAS (a few minutes, once; cached in {cache})")
-        run([python, "-m", "pip", "wheel", "--disable-pip-version-check", "--no-deps", "--no-binary", "numpy",
+        # --no-cache-dir: pip's wheel cache ignores build settings and could hand back a BLAS build.
+        run([python, "-m", "pip", "wheel", "--disable-pip-version-check", "--no-cache-dir", "--no-deps", "--no-binary", "numpy",
              f"numpy=={version}", *NUMPY_BUILD, "-w", cache])
         wheels = sorted(cache.glob("numpy-*.whl"))
     run([python, "-m", "pip", "install", "--disable-pip-version-check", "--no-deps", "--force-reinstall", wheels[-1]])

@@ -13,13 +13,13 @@ import torch
 from vmdcore.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
 from vmdcore.devices import describe, pick_device
 from vmdcore.losses import LossConfig
-from vmdcore.model import DiffusionModel, build_model, set_posterior_init
+from vmdcore.model import DiffusionModel, build_model, set_posterior_init, set_unit_latent_init
 from vmdcore.sudoku import read_puzzle_file
 from vmdcore.tasks import sudoku as sudoku_task
 
 from . import sudoku_eval
 from .state import restore_weights, saved_step
-from .sudoku_data import PuzzleStream, build_pool, load_pool
+from .sudoku_data import HiddenCluesFirst, PuzzleStream, build_pool, load_pool
 from .trainer import TrainConfig, distributed_context, train
 
 log = logging.getLogger("vmd.sudoku")
@@ -32,6 +32,12 @@ class SudokuRecipe:
 
     init_from: a Sudoku checkpoint whose denoiser weights start this run (fine-tuning); the
     latent's parts, absent from an MDM, start fresh. Used only when the run starts, not on resume.
+    t_min: masking rates are drawn from U(t_min, 1); raising it trains only where most empty
+    cells are hidden, the steps at which the MDM is unsure.
+    hide_clues_fraction: for this first part of the run clues are maskable like any cell, so
+    a fully masked grid can only be rebuilt from z (a VMD's decoder must learn to read it).
+    latent_init: "small" (GPT-2's 0.02 everywhere) or "unit" (set_unit_latent_init: the
+    layers around z start at the prior's scale).
     """
 
     d_model: int = 128
@@ -51,6 +57,9 @@ class SudokuRecipe:
     kl_anneal_fraction: float = 0.3
     kl_weighting: str = "none"
     free_bits: float = 0.0
+    t_min: float = 1e-3
+    hide_clues_fraction: float = 0.0
+    latent_init: str = "small"
     encoder_init_logvar: float = -4.0
     extra_clues: int = 0
     bf16: bool = True
@@ -73,7 +82,7 @@ class SudokuRecipe:
             steps=self.steps, batch_size=self.batch_size, lr=self.lr, warmup_steps=self.warmup_steps,
             kl_hold_steps=int(self.kl_hold_fraction * self.steps),
             kl_anneal_steps=int(self.kl_anneal_fraction * self.steps),
-            loss=LossConfig(kl_weighting=self.kl_weighting, free_bits=self.free_bits),
+            loss=LossConfig(eps=self.t_min, kl_weighting=self.kl_weighting, free_bits=self.free_bits),
             seed=self.seed, log_every=log_every, eval_every=eval_every, bf16=self.bf16, save_every_s=120.0,
         )
 
@@ -126,8 +135,14 @@ def train_sudoku(
     puzzles, solutions = load_pool(pool_path)
     held_out = slice(len(puzzles) - min(VALIDATION_SIZE, len(puzzles) // 5), None)
     stream = PuzzleStream(puzzles[: held_out.start], solutions[: held_out.start], recipe.extra_clues)
+    if recipe.hide_clues_fraction > 0:
+        stream = HiddenCluesFirst(stream, int(recipe.hide_clues_fraction * recipe.steps), saved_step(run_dir))
     config = recipe.model_config(kind)
     model = build_model(config, seed=recipe.seed)
+    if recipe.latent_init == "unit":
+        set_unit_latent_init(model)
+    elif recipe.latent_init != "small":
+        raise ValueError(f"latent_init must be 'small' or 'unit', not {recipe.latent_init!r}")
     set_posterior_init(model, recipe.encoder_init_logvar)
     origin = start_from(model, Path(recipe.init_from)) if recipe.init_from else None
     target = pick_device(device)

@@ -78,6 +78,20 @@ class PuzzleStream:
         return torch.from_numpy(tokens), torch.from_numpy(fixed)
 
 
+class HiddenCluesFirst:
+    """Wraps a batch source: for the first `steps` batches no cell counts as a clue, so every
+    cell can be masked and the denoiser must read whole grids out of z; later batches pass
+    through unchanged. `start` is the step a resumed run starts from."""
+
+    def __init__(self, stream: PuzzleStream, steps: int, start: int = 0) -> None:
+        self.stream, self.steps, self.calls = stream, steps, start
+
+    def __call__(self, n: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        tokens, fixed = self.stream(n, rng)
+        self.calls += 1
+        return (tokens, torch.zeros_like(fixed)) if self.calls <= self.steps else (tokens, fixed)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="generate the Sudoku training pool")
     parser.add_argument("--n", type=int, default=8000)

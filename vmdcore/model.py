@@ -278,6 +278,28 @@ def build_model(config: ModelConfig, seed: int | None = None) -> DiffusionModel:
     return model
 
 
+def set_unit_latent_init(model: DiffusionModel) -> None:
+    """Variance-preserving init for the layers z passes through, instead of GPT-2's 0.02.
+
+    With 0.02 everywhere a fresh encoder's means differ between inputs by ~0.02 (noise of the
+    posterior: ~0.1) and the decoder's readouts of z come out ~1e-3, so neither side gets a
+    gradient worth following and z stays unused. Here the encoder's features and means start
+    at unit scale and the decoder's first layer on z at 1/sqrt(latent_dim), as the prior's scale.
+    """
+    if model.encoder is None:
+        return
+    config = model.config
+    encoder, denoiser = model.encoder, model.denoiser
+    with torch.no_grad():
+        if encoder.cell_features is not None:
+            nn.init.normal_(encoder.cell_features.weight, std=config.d_model ** -0.5)
+        nn.init.normal_(encoder.out.weight[: config.latent_dim], std=encoder.out.in_features ** -0.5)
+        z_layers = [denoiser.latent_in[0], denoiser.latent_tokens, denoiser.latent_cells]
+        for layer in z_layers:
+            if layer is not None:
+                nn.init.normal_(layer.weight, std=config.latent_dim ** -0.5)
+
+
 def set_posterior_init(model: DiffusionModel, logvar: float) -> None:
     """Start q(z | x0, mask) with variance exp(logvar) instead of ~1.
 

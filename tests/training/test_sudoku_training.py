@@ -151,3 +151,17 @@ def test_latent_usage_tells_a_decoder_that_reads_z_from_one_that_ignores_it():
     assert abs(reading["posterior"] - reading["zero"]) > 1e-2  # now z moves the predictions
     with pytest.raises(ValueError, match="VMD"):
         latent_usage(build_model(sudoku_task.model_config(d_model=32, n_layers=1, n_heads=2), seed=0), puzzles, solution)
+
+
+def test_hidden_clues_first_then_the_real_clues_and_a_resume_continues_the_count(pool):
+    from training.sudoku_data import HiddenCluesFirst, PuzzleStream, load_pool
+
+    puzzles, solutions = load_pool(pool)
+    stream = PuzzleStream(puzzles, solutions)
+    rng = np.random.default_rng(0)
+    wrapped = HiddenCluesFirst(stream, steps=2)
+    first = [wrapped(4, rng)[1] for _ in range(3)]
+    assert not first[0].any() and not first[1].any()  # every cell maskable, clues included
+    assert first[2].sum(dim=1).min() >= 17  # then the puzzles' own clues again
+    resumed = HiddenCluesFirst(stream, steps=2, start=2)
+    assert resumed(4, rng)[1].any()

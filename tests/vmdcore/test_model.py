@@ -126,3 +126,20 @@ def test_configs_saved_before_the_latent_token_settings_still_load():
            "latent_dim": 8, "encoder_layers": 1, "block_size": 0, "layout": "sudoku", "dropout": 0.0}
     config = ModelConfig.from_dict(old)
     assert config.latent_tokens == 0 and config.encoder_pool == "mean"
+
+
+def test_unit_latent_init_makes_z_differ_between_inputs_and_reach_the_decoder():
+    from vmdcore.model import set_unit_latent_init
+
+    small = _sudoku_vmd(encoder_pool="cells", latent_cell_features=4)
+    unit = _sudoku_vmd(encoder_pool="cells", latent_cell_features=4)
+    set_unit_latent_init(unit)
+    x0 = torch.randint(0, 9, (16, 81))
+    masked = torch.rand(16, 81) < 0.9
+    z = torch.randn(16, 1, 8)
+    with torch.no_grad():
+        spread = [m.encoder(x0, masked).mean.std(0).mean().item() for m in (small, unit)]
+        reach = [m.denoiser._cell_codes(z, 81).std().item() for m in (small, unit)]
+    assert spread[1] > 5 * spread[0] and spread[1] > 0.1  # the encoder's means say which input it saw
+    assert reach[1] > 5 * reach[0]  # and the decoder's readout of z is not ~0
+    set_unit_latent_init(_sudoku_vmd(latent_dim=0))  # an MDM has nothing to change
