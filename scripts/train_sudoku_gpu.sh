@@ -4,6 +4,7 @@
 # is sized from a measured throughput so every run finishes its whole schedule in BUDGET_S.
 #
 #   OUT=runs/gpu BUDGET_S=300 scripts/train_sudoku_gpu.sh
+#   ONLY="mdm vmd-c" OUT=runs/gpu BUDGET_S=300 scripts/train_sudoku_gpu.sh   # a subset: fewer runs share the GPU
 #
 # Needs a generated pool (python -m training.sudoku_data --n 40000 --out runs/sudoku-pool-40k.npz).
 set -u
@@ -25,6 +26,12 @@ declare -A RUNS=(
   [vmd-b]="--model vmd $LATENT --free-bits 0.5 --kl-hold-fraction 0.1 --kl-anneal-fraction 0.2"
   [vmd-c]="--model vmd $LATENT --free-bits 0.25 --kl-hold-fraction 0.25 --kl-anneal-fraction 0.25"
 )
+if [ -n "${ONLY:-}" ]; then
+  for name in "${!RUNS[@]}"; do
+    [[ " $ONLY " == *" $name "* ]] || unset "RUNS[$name]"
+  done
+fi
+[ "${#RUNS[@]}" -gt 0 ] || { echo "ONLY names none of: mdm vmd-a vmd-b vmd-c vmd-u"; exit 1; }
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null
 
 # 1. Throughput: all four at once for 100 steps, as they will run.
@@ -60,4 +67,7 @@ ls -la "$OUT"
 # 3. Table 4 on the whole test set, recorded into each checkpoint's metadata.
 $PY -m training eval sudoku --checkpoint "$OUT"/sudoku-*.safetensors --nfe 5 10 20 --strategy margin top-prob \
   --by-difficulty --record --json "$OUT/eval.json" --markdown "$OUT/eval.md"
-tar czf "$OUT/logs.tgz" "$OUT"/*.log $STATE/*/metrics.jsonl && rm -f "$OUT"/*.log
+# 4. Where the failures come from, and what a joint decision of each step's cells could add.
+$PY -m training eval sudoku --checkpoint "$OUT"/sudoku-*.safetensors --nfe 5 10 20 --strategy margin \
+  --failure-modes --latent-usage --json "$OUT/failures.json" > "$OUT/failures.log" 2>&1
+tar czf "$OUT/logs.tgz" "$OUT"/*.log $STATE/*/metrics.jsonl && rm -f "$OUT"/probe-*.log "$OUT"/train-*.log

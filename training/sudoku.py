@@ -19,7 +19,7 @@ from vmdcore.tasks import sudoku as sudoku_task
 
 from . import sudoku_eval
 from .state import restore_weights, saved_step
-from .sudoku_data import HiddenCluesFirst, PuzzleStream, build_pool, load_pool
+from .sudoku_data import HiddenClues, PuzzleStream, build_pool, load_pool
 from .trainer import TrainConfig, distributed_context, train
 
 log = logging.getLogger("vmd.sudoku")
@@ -36,6 +36,8 @@ class SudokuRecipe:
     cells are hidden, the steps at which the MDM is unsure.
     hide_clues_fraction: for this first part of the run clues are maskable like any cell, so
     a fully masked grid can only be rebuilt from z (a VMD's decoder must learn to read it).
+    hidden_clue_share: after that, this share of every batch keeps training without clues, so
+    reading z stays worth something for the whole run.
     latent_init: "small" (GPT-2's 0.02 everywhere) or "unit" (set_unit_latent_init: the
     layers around z start at the prior's scale).
     """
@@ -59,6 +61,7 @@ class SudokuRecipe:
     free_bits: float = 0.0
     t_min: float = 1e-3
     hide_clues_fraction: float = 0.0
+    hidden_clue_share: float = 0.0
     latent_init: str = "small"
     encoder_init_logvar: float = -4.0
     extra_clues: int = 0
@@ -135,8 +138,8 @@ def train_sudoku(
     puzzles, solutions = load_pool(pool_path)
     held_out = slice(len(puzzles) - min(VALIDATION_SIZE, len(puzzles) // 5), None)
     stream = PuzzleStream(puzzles[: held_out.start], solutions[: held_out.start], recipe.extra_clues)
-    if recipe.hide_clues_fraction > 0:
-        stream = HiddenCluesFirst(stream, int(recipe.hide_clues_fraction * recipe.steps), saved_step(run_dir))
+    if recipe.hide_clues_fraction > 0 or recipe.hidden_clue_share > 0:
+        stream = HiddenClues(stream, int(recipe.hide_clues_fraction * recipe.steps), recipe.hidden_clue_share, saved_step(run_dir))
     config = recipe.model_config(kind)
     model = build_model(config, seed=recipe.seed)
     if recipe.latent_init == "unit":

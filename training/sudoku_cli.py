@@ -17,6 +17,7 @@ from vmdcore.tasks import sudoku as sudoku_task
 
 from . import sudoku_eval
 from .sudoku import SudokuRecipe, train_sudoku
+from .sudoku_failures import failure_modes, format_failure_modes, one_by_one_accuracy
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTSET = ROOT / "resources" / "puzzles" / "testset.csv"
@@ -71,6 +72,10 @@ def add_eval(sub) -> None:
     p.add_argument("--by-difficulty", action="store_true", help="also break accuracy down by the file's difficulty column")
     p.add_argument("--latent-usage", action="store_true",
                    help="VMD: also report whether the decoder reads z (needs solutions in the puzzle file)")
+    p.add_argument("--failure-modes", action="store_true",
+                   help="also sort the failed solves (the step of the first wrong commit; whether deciding that step's "
+                        "cells together caused it) and solve once more deciding each step's cells one after another "
+                        "(needs solutions in the puzzle file)")
     p.add_argument("--json", type=Path)
     p.add_argument("--markdown", type=Path)
     p.add_argument("--record", action="store_true",
@@ -120,9 +125,11 @@ def evaluate(args, command: str) -> None:
                 print(f"{path.name:28s} {strategy:9s} NFE {nfe:3d}: {s.accuracy:6.1%} solved, "
                       f"{s.mean_conflicts:5.2f} conflicting cells, {s.puzzles_per_s:7.1f} puzzles/s", flush=True)
         usage = _latent_usage(model, path, entries) if args.latent_usage and info.kind == "vmd" else None
+        failures = _failure_modes(model, path, entries, args) if args.failure_modes else None
         report = {"checkpoint": path.name, "kind": info.kind, "device": describe(device), "puzzles": args.puzzles.name, "n": len(puzzles),
                   "seed": args.seed, "latent_mode": args.latent_mode, "latent_scale": args.latent_scale,
-                  "results": results, **({"latent_usage": usage} if usage else {})}
+                  "results": results, **({"latent_usage": usage} if usage else {}),
+                  **({"failure_modes": failures} if failures else {})}
         reports.append(report)
         if args.record:
             evaluation = {**{k: v for k, v in report.items() if k not in ("checkpoint", "kind")}, "command": command}
@@ -138,10 +145,29 @@ def evaluate(args, command: str) -> None:
         args.markdown.write_text(f"# Sudoku (paper Table 4)\n\nMade by:\n\n    {command}\n\n{table}\n")
 
 
-def _latent_usage(model, path: Path, entries) -> list[dict]:
+def _solutions(entries, option: str) -> np.ndarray:
     if any(e.solution is None for e in entries):
-        raise SystemExit("vmd-eval sudoku: --latent-usage needs a puzzle file with solutions")
-    rows = sudoku_eval.latent_usage(model, np.stack([e.puzzle for e in entries]), np.stack([e.solution for e in entries]))
+        raise SystemExit(f"vmd-eval sudoku: {option} needs a puzzle file with solutions")
+    return np.stack([e.solution for e in entries])
+
+
+def _failure_modes(model, path: Path, entries, args) -> list[dict]:
+    puzzles, solutions = np.stack([e.puzzle for e in entries]), _solutions(entries, "--failure-modes")
+    rows = []
+    for strategy in args.strategy:
+        for nfe in args.nfe:
+            modes = failure_modes(model, puzzles, solutions, strategy, nfe, args.seed, args.batch_size,
+                                  args.latent_mode, args.latent_scale)
+            ceiling = one_by_one_accuracy(model, puzzles, strategy, nfe, args.seed, args.batch_size, args.latent_scale)
+            print(format_failure_modes(path.name, modes), flush=True)
+            print(f"{path.name} {strategy} NFE {nfe}: {ceiling:.1%} solved when each step's cells are decided one after "
+                  "another (the most a joint decision could give)", flush=True)
+            rows.append({**modes.to_dict(), "one_by_one_accuracy": ceiling})
+    return rows
+
+
+def _latent_usage(model, path: Path, entries) -> list[dict]:
+    rows = sudoku_eval.latent_usage(model, np.stack([e.puzzle for e in entries]), _solutions(entries, "--latent-usage"))
     print(f"{path.name}: does the decoder read z? nats per puzzle over the masked cells")
     for row in rows:
         print(f"  t={row['t']:.1f}: z ~ q {row['posterior']:.2f}, z ~ N(0, I) {row['prior']:.2f}, z = 0 {row['zero']:.2f} "

@@ -78,18 +78,23 @@ class PuzzleStream:
         return torch.from_numpy(tokens), torch.from_numpy(fixed)
 
 
-class HiddenCluesFirst:
-    """Wraps a batch source: for the first `steps` batches no cell counts as a clue, so every
-    cell can be masked and the denoiser must read whole grids out of z; later batches pass
-    through unchanged. `start` is the step a resumed run starts from."""
+class HiddenClues:
+    """Wraps a batch source so that some grids have no clues: every cell is maskable and a fully
+    masked grid can only be rebuilt from z. For the first `steps` batches every grid loses its
+    clues; after that a random `share` of each batch does (0 = the puzzles' own clues). `start`
+    is the step a resumed run starts from."""
 
-    def __init__(self, stream: PuzzleStream, steps: int, start: int = 0) -> None:
-        self.stream, self.steps, self.calls = stream, steps, start
+    def __init__(self, stream: PuzzleStream, steps: int, share: float = 0.0, start: int = 0) -> None:
+        self.stream, self.steps, self.share, self.calls = stream, steps, share, start
 
     def __call__(self, n: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         tokens, fixed = self.stream(n, rng)
         self.calls += 1
-        return (tokens, torch.zeros_like(fixed)) if self.calls <= self.steps else (tokens, fixed)
+        if self.calls <= self.steps:
+            return tokens, torch.zeros_like(fixed)
+        if self.share > 0:
+            fixed = fixed & torch.from_numpy(rng.random(n) >= self.share)[:, None]
+        return tokens, fixed
 
 
 def main() -> None:

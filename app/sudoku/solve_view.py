@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from ..banner import Banner
-from ..plots import SeriesStyle, StepPlot
+from ..plots import SeriesStyle, StepPlot, overlap_width
 from ..theme import Theme
 from ..timeline import Playback, TimelineBar
 from .lane_view import LaneView
@@ -53,12 +53,12 @@ class SolveView(QWidget):
         self.splitter.addWidget(self._lanes_host)
 
         self.plot = StepPlot(self.splitter, y_label="masked cells", empty_hint=PLOT_HINT, right_label="conflicting cells")
-        for lane, (title, _) in lanes.items():
+        for index, (lane, (title, _)) in enumerate(lanes.items()):
             colour = theme.lane_colour(lane)
             self.plot.add_series(
                 f"{lane}.conflicts", SeriesStyle(f"{title} conflicting cells (right)", colour, width=3.0, fill_alpha=0.18, axis="right")
             )
-            self.plot.add_series(f"{lane}.masked", SeriesStyle(f"{title} masked cells (left)", colour, width=1.5, dashed=True))
+            self.plot.add_series(f"{lane}.masked", SeriesStyle(f"{title} masked cells (left)", colour, width=overlap_width(index), dashed=True))
         self.splitter.addWidget(self.plot)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)

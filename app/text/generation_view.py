@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from ..banner import Banner
 from ..lane import LaneFrame
-from ..plots import SeriesStyle, StepPlot
+from ..plots import SeriesStyle, StepPlot, overlap_width
 from ..theme import Theme
 from ..timeline import Playback, TimelineBar
 from .record import TextRecord
@@ -56,12 +56,12 @@ class GenerationView(QWidget):
         layout.addWidget(self._lanes_host)
 
         self.plot = StepPlot(self, y_label="masked characters", empty_hint=PLOT_HINT, right_label="confidence (%)")
-        for lane, (title, _) in lanes.items():
+        for index, (lane, (title, _)) in enumerate(lanes.items()):
             colour = theme.lane_colour(lane)
             self.plot.add_series(
                 f"{lane}.confidence", SeriesStyle(f"{title} confidence of the step (right)", colour, width=3.0, fill_alpha=0.15, axis="right")
             )
-            self.plot.add_series(f"{lane}.masked", SeriesStyle(f"{title} masked (left)", colour, width=1.5, dashed=True))
+            self.plot.add_series(f"{lane}.masked", SeriesStyle(f"{title} masked (left)", colour, width=overlap_width(index), dashed=True))
         layout.addWidget(self.plot, 1)
 
         self.timeline = TimelineBar(playback, self)

@@ -210,6 +210,9 @@ def test_side_by_side_runs_both_models_on_one_timeline(qtbot, tab):
         conflicts = tab.plot.series_data(f"{lane}.conflicts")
         assert list(conflicts) == list(tab.records[lane].conflict_series())
     assert "MDM" in tab.plot.legend.text() and "VMD" in tab.plot.legend.text()
+    # equal masked counts must not hide the MDM's line under the VMD's: it is drawn as a wider band
+    widths = [tab.plot._curves[f"{lane}.masked"].opts["pen"].widthF() for lane in ("mdm", "vmd")]
+    assert widths[0] >= widths[1] + 2
 
     solve(qtbot, tab, nfe=3, models="vmd")
     assert set(tab.records) == {"vmd"}

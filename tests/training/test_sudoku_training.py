@@ -63,13 +63,19 @@ def test_train_smoke_exports_a_checkpoint_then_eval_writes_the_json_layout(tmp_p
 
     report = tmp_path / "eval.json"
     eval_main(["sudoku", "--checkpoint", str(out), "--puzzles", str(puzzle_file), "--nfe", "2", "5",
-               "--strategy", "margin", "random", "--limit", "6", "--seed", "1", "--json", str(report)])
+               "--strategy", "margin", "random", "--limit", "6", "--seed", "1", "--failure-modes", "--json", str(report)])
     data = json.loads(report.read_text())
     assert data["checkpoint"] == out.name and data["n"] == 6 and data["puzzles"] == puzzle_file.name
     assert [(r["strategy"], r["nfe"]) for r in data["results"]] == [("margin", 2), ("margin", 5), ("random", 2), ("random", 5)]
     for row in data["results"]:
         assert 0 <= row["accuracy"] <= 1 and row["mean_conflicts"] >= 0 and row["puzzles_per_s"] > 0
-    assert "margin NFE5" in capsys.readouterr().out
+    for row, modes in zip(data["results"], data["failure_modes"]):
+        assert (modes["strategy"], modes["nfe"]) == (row["strategy"], row["nfe"]) and modes["n"] == 6
+        # the same seeds: the same solves, and every failure of a unique-solution puzzle has a first wrong step
+        assert modes["solved"] == round(row["accuracy"] * 6) and sum(modes["first_wrong_step"]) == modes["failed"]
+        assert 0 <= modes["one_by_one_accuracy"] <= 1
+    printed = capsys.readouterr().out
+    assert "margin NFE5" in printed and "first wrong commit" in printed
 
     eval_main(["sudoku", "--checkpoint", str(out), "--puzzles", str(puzzle_file), "--nfe", "2", "--strategy", "margin",
                "--limit", "3", "--record"])
@@ -154,14 +160,25 @@ def test_latent_usage_tells_a_decoder_that_reads_z_from_one_that_ignores_it():
 
 
 def test_hidden_clues_first_then_the_real_clues_and_a_resume_continues_the_count(pool):
-    from training.sudoku_data import HiddenCluesFirst, PuzzleStream, load_pool
+    from training.sudoku_data import HiddenClues, PuzzleStream, load_pool
 
     puzzles, solutions = load_pool(pool)
     stream = PuzzleStream(puzzles, solutions)
     rng = np.random.default_rng(0)
-    wrapped = HiddenCluesFirst(stream, steps=2)
+    wrapped = HiddenClues(stream, steps=2)
     first = [wrapped(4, rng)[1] for _ in range(3)]
     assert not first[0].any() and not first[1].any()  # every cell maskable, clues included
     assert first[2].sum(dim=1).min() >= 17  # then the puzzles' own clues again
-    resumed = HiddenCluesFirst(stream, steps=2, start=2)
+    resumed = HiddenClues(stream, steps=2, start=2)
     assert resumed(4, rng)[1].any()
+
+
+def test_a_hidden_clue_share_takes_the_clues_of_that_share_of_every_batch(pool):
+    from training.sudoku_data import HiddenClues, PuzzleStream, load_pool
+
+    stream = PuzzleStream(*load_pool(pool))
+    rng = np.random.default_rng(0)
+    fixed = torch.cat([HiddenClues(stream, steps=0, share=0.25)(32, rng)[1] for _ in range(10)])
+    clue_counts = fixed.sum(dim=1)
+    assert 0.15 < (clue_counts == 0).float().mean() < 0.35  # about a quarter of the grids lost every clue
+    assert clue_counts[clue_counts > 0].min() >= 17  # the others keep all of theirs

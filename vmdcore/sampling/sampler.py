@@ -57,7 +57,7 @@ def _as_tensor(tokens: np.ndarray | torch.Tensor, device: torch.device) -> torch
     return tokens.to(device=device, dtype=torch.long)
 
 
-def _commit_mask(scores: torch.Tensor, eligible: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
+def commit_mask(scores: torch.Tensor, eligible: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
     """Boolean (B, L): per row, the `counts[row]` eligible positions with the highest score."""
     scores = scores.masked_fill(~eligible, float("-inf"))
     order = scores.argsort(dim=1, descending=True, stable=True)
@@ -123,7 +123,7 @@ def sample(
 
             eligible = (tokens == mc.mask_id) & in_block & ~fixed_t
             counts = torch.div(eligible.sum(1) + steps_left - 1, steps_left, rounding_mode="floor")
-            committed = _commit_mask(strategies.score(strategy, probs, generator), eligible, counts)
+            committed = commit_mask(strategies.score(strategy, probs, generator), eligible, counts)
             tokens = torch.where(committed, predicted, tokens)
             commit_conf = torch.where(committed, confidence, commit_conf)
             index += 1
@@ -152,7 +152,7 @@ def _choose_remask(
     """Model-committed tokens of the block committed with confidence < threshold, at most half."""
     candidates = (tokens != mask_id) & ~fixed & in_block & (commit_conf < threshold)
     limit = torch.div(((tokens != mask_id) & ~fixed & in_block).sum(1), 2, rounding_mode="floor")
-    return _commit_mask(-commit_conf, candidates, limit)
+    return commit_mask(-commit_conf, candidates, limit)
 
 
 def run(
