@@ -26,12 +26,13 @@ declare -A RUNS=(
   [vmd-b]="--model vmd $LATENT --free-bits 0.5 --kl-hold-fraction 0.1 --kl-anneal-fraction 0.2"
   [vmd-c]="--model vmd $LATENT --free-bits 0.25 --kl-hold-fraction 0.25 --kl-anneal-fraction 0.25"
 )
+KNOWN="${!RUNS[*]}"
 if [ -n "${ONLY:-}" ]; then
   for name in "${!RUNS[@]}"; do
     [[ " $ONLY " == *" $name "* ]] || unset "RUNS[$name]"
   done
 fi
-[ "${#RUNS[@]}" -gt 0 ] || { echo "ONLY names none of: mdm vmd-a vmd-b vmd-c vmd-u"; exit 1; }
+[ "${#RUNS[@]}" -gt 0 ] || { echo "ONLY names none of: $KNOWN"; exit 1; }
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null
 
 # 1. Throughput: all four at once for 100 steps, as they will run.
