@@ -20,7 +20,7 @@ import torch
 
 from vmdcore.model import DiffusionModel
 from vmdcore.sampling import SamplerConfig, run, strategies
-from vmdcore.sampling.sampler import commit_mask
+from vmdcore.sampling.sampler import commit_counts, commit_mask
 from vmdcore.sudoku import PEERS
 from vmdcore.tasks import sudoku as sudoku_task
 
@@ -163,16 +163,16 @@ def one_by_one_accuracy(
         z = model.prior_sample(len(chunk), generator, latent_scale)
         for step in range(nfe):
             open_cells = tokens == mask_id
-            counts = torch.div(open_cells.sum(1) + nfe - step - 1, nfe - step, rounding_mode="floor")
             probs = torch.softmax(model(tokens, z).float(), dim=-1)
-            chosen = commit_mask(strategies.score(strategy, probs, generator), open_cells, counts)
+            scores = strategies.score(strategy, probs, generator)
+            chosen = commit_mask(scores, open_cells, commit_counts(open_cells, nfe - step))
             while chosen.any():
-                scores = strategies.score(strategy, probs, generator).masked_fill(~chosen, float("-inf"))
                 rows = torch.nonzero(chosen.any(1)).squeeze(1)
-                cells = scores[rows].argmax(1)
+                cells = scores.masked_fill(~chosen, float("-inf"))[rows].argmax(1)
                 tokens[rows, cells] = probs[rows, cells].argmax(-1)
                 chosen[rows, cells] = False
                 if chosen.any():
                     probs = torch.softmax(model(tokens, z).float(), dim=-1)
+                    scores = strategies.score(strategy, probs, generator)
         solved.append(solved_mask(sudoku_task.decode(tokens.cpu().numpy()), chunk))
     return float(np.concatenate(solved).mean()) if solved else 0.0

@@ -57,6 +57,12 @@ def _as_tensor(tokens: np.ndarray | torch.Tensor, device: torch.device) -> torch
     return tokens.to(device=device, dtype=torch.long)
 
 
+def commit_counts(eligible: torch.Tensor, steps_left: int) -> torch.Tensor:
+    """Per row, how many of the eligible positions this step commits: the open count spread
+    evenly over the steps left (rounded up, so the last step leaves nothing open)."""
+    return torch.div(eligible.sum(1) + steps_left - 1, steps_left, rounding_mode="floor")
+
+
 def commit_mask(scores: torch.Tensor, eligible: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
     """Boolean (B, L): per row, the `counts[row]` eligible positions with the highest score."""
     scores = scores.masked_fill(~eligible, float("-inf"))
@@ -122,7 +128,7 @@ def sample(
             confidence = probs.gather(-1, predicted[..., None]).squeeze(-1)
 
             eligible = (tokens == mc.mask_id) & in_block & ~fixed_t
-            counts = torch.div(eligible.sum(1) + steps_left - 1, steps_left, rounding_mode="floor")
+            counts = commit_counts(eligible, steps_left)
             committed = commit_mask(strategies.score(strategy, probs, generator), eligible, counts)
             tokens = torch.where(committed, predicted, tokens)
             commit_conf = torch.where(committed, confidence, commit_conf)
