@@ -40,6 +40,8 @@ class SudokuRecipe:
     reading z stays worth something for the whole run.
     latent_init: "small" (GPT-2's 0.02 everywhere) or "unit" (set_unit_latent_init: the
     layers around z start at the prior's scale).
+    latent_prior: "standard" (the paper's N(0, I)) or "conditional" (a learned p(z | clues)).
+    prior_share: share of each batch reconstructed from a prior draw of z (LossConfig).
     """
 
     d_model: int = 128
@@ -49,6 +51,7 @@ class SudokuRecipe:
     latent_tokens: int = 0
     encoder_pool: str = "mean"
     latent_cell_features: int = 0
+    latent_prior: str = "standard"
     encoder_layers: int = 2
     init_from: str = ""
     steps: int = 20000
@@ -59,6 +62,7 @@ class SudokuRecipe:
     kl_anneal_fraction: float = 0.3
     kl_weighting: str = "none"
     free_bits: float = 0.0
+    prior_share: float = 0.0
     t_min: float = 1e-3
     hide_clues_fraction: float = 0.0
     hidden_clue_share: float = 0.0
@@ -78,6 +82,7 @@ class SudokuRecipe:
             latent_tokens=self.latent_tokens if kind == "vmd" else 0,
             encoder_pool=self.encoder_pool if kind == "vmd" else "mean",
             latent_cell_features=self.latent_cell_features if kind == "vmd" else 0,
+            latent_prior=self.latent_prior if kind == "vmd" else "standard",
         )
 
     def train_config(self, eval_every: int, log_every: int) -> TrainConfig:
@@ -85,7 +90,8 @@ class SudokuRecipe:
             steps=self.steps, batch_size=self.batch_size, lr=self.lr, warmup_steps=self.warmup_steps,
             kl_hold_steps=int(self.kl_hold_fraction * self.steps),
             kl_anneal_steps=int(self.kl_anneal_fraction * self.steps),
-            loss=LossConfig(eps=self.t_min, kl_weighting=self.kl_weighting, free_bits=self.free_bits),
+            loss=LossConfig(eps=self.t_min, kl_weighting=self.kl_weighting, free_bits=self.free_bits,
+                            prior_share=self.prior_share),
             seed=self.seed, log_every=log_every, eval_every=eval_every, bf16=self.bf16, save_every_s=120.0,
         )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from vmdcore.checkpoint import CheckpointError, load_checkpoint, save_checkpoint, stored_dtype
+from vmdcore.config import ENCODER_POOLS, LATENT_PRIORS
 from vmdcore.devices import describe, pick_device
 from vmdcore.sudoku import PuzzleFormatError, read_puzzle_file
 from vmdcore.tasks import sudoku as sudoku_task
@@ -23,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TESTSET = ROOT / "resources" / "puzzles" / "testset.csv"
 CHECKPOINTS = ROOT / "resources" / "checkpoints"
 STRATEGY_NAMES = ("random", "top-prob", "margin", "entropy")
+RECIPE_CHOICES = {"latent_prior": LATENT_PRIORS, "encoder_pool": ENCODER_POOLS, "latent_init": ("small", "unit"),
+                  "kl_weighting": ("none", "inverse_t")}
 
 
 def add_train(sub) -> None:
@@ -35,7 +38,7 @@ def add_train(sub) -> None:
             p.add_argument(flag, type=lambda v: v.lower() in ("1", "true", "yes"), default=None, metavar="BOOL")
         else:
             kind = type(getattr(defaults, f.name))
-            p.add_argument(flag, type=kind, default=None)
+            p.add_argument(flag, type=kind, default=None, choices=RECIPE_CHOICES.get(f.name))
     p.add_argument("--minutes", type=float, help="stop after this many minutes (state saved; rerun to continue)")
     p.add_argument("--eval-every", type=int, default=500)
     p.add_argument("--out", type=Path, help="default: resources/checkpoints/sudoku-MODEL.safetensors")
@@ -66,7 +69,7 @@ def add_eval(sub) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--batch-size", type=int, default=256)
     p.add_argument("--latent-mode", choices=("fixed", "redraw"), default="fixed", help="VMD: draw z once (the paper) or every step")
-    p.add_argument("--latent-scale", type=float, default=1.0, help="VMD: standard deviation of the prior draw of z")
+    p.add_argument("--latent-scale", type=float, default=1.0, help="VMD: multiplies the spread of the prior draw of z (0: the prior's mean)")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = torch's default)")
     p.add_argument("--device", default="auto", help="cpu, cuda, mps (default: the best available)")
     p.add_argument("--by-difficulty", action="store_true", help="also break accuracy down by the file's difficulty column")
@@ -168,9 +171,10 @@ def _failure_modes(model, path: Path, entries, args) -> list[dict]:
 
 def _latent_usage(model, path: Path, entries) -> list[dict]:
     rows = sudoku_eval.latent_usage(model, np.stack([e.puzzle for e in entries]), _solutions(entries, "--latent-usage"))
+    prior_name = "p(z | clues)" if model.prior is not None else "N(0, I)"
     print(f"{path.name}: does the decoder read z? nats per puzzle over the masked cells")
     for row in rows:
-        print(f"  t={row['t']:.1f}: z ~ q {row['posterior']:.2f}, z ~ N(0, I) {row['prior']:.2f}, z = 0 {row['zero']:.2f} "
+        print(f"  t={row['t']:.1f}: z ~ q {row['posterior']:.2f}, z ~ {prior_name} {row['prior']:.2f}, z = 0 {row['zero']:.2f} "
               f"(KL {row['kl']:.1f})", flush=True)
     return rows
 

@@ -105,9 +105,10 @@ def latent_usage(
         masked = (torch.rand(x0.shape, generator=generator, device=device) < t) & ~fixed
         xt = torch.where(masked, torch.full_like(x0, model.config.mask_id), x0)
         posterior = model.encoder(x0, masked)
-        draws = {"posterior": posterior.sample(generator), "prior": model.prior_sample(len(x0), generator),
+        prior = model.prior_distribution(torch.where(fixed, x0, torch.full_like(x0, model.config.mask_id)))
+        draws = {"posterior": posterior.sample(generator), "prior": prior.sample(generator),
                  "zero": torch.zeros_like(posterior.mean)}
-        row = {"t": t, "kl": round(float(posterior.kl_to_standard_normal().sum(-1).mean()), 3)}
+        row = {"t": t, "kl": round(float(posterior.kl_to(prior).sum(-1).mean()), 3)}
         for source in LATENT_SOURCES:
             ce = F.cross_entropy(model(xt, draws[source]).float().transpose(1, 2), x0, reduction="none")
             row[source] = round(float((ce * masked).sum() / len(x0)), 3)

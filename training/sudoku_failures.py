@@ -160,7 +160,7 @@ def one_by_one_accuracy(
         tokens, _ = sudoku_task.encode(chunk)
         tokens = torch.as_tensor(tokens, device=device)
         generator = torch.Generator(device=device).manual_seed(seed + start)
-        z = model.prior_sample(len(chunk), generator, latent_scale)
+        z = model.prior_sample(len(chunk), generator, latent_scale, tokens)
         for step in range(nfe):
             open_cells = tokens == mask_id
             probs = torch.softmax(model(tokens, z).float(), dim=-1)

@@ -111,8 +111,9 @@ def stored_dtype(path: str | os.PathLike) -> torch.dtype:
 
 
 def save_inference_copy(src: str | os.PathLike, dst: str | os.PathLike) -> Path:
-    """A smaller copy for an app that only samples: float16 weights, no encoder. The metadata
-    (recipe, figures) travels unchanged, marked inference_only."""
+    """A smaller copy for an app that only samples: float16 weights, no encoder (a conditional
+    prior stays: sampling draws z from it). The metadata (recipe, figures) travels unchanged,
+    marked inference_only."""
     model, info = load_checkpoint(src)
     model.encoder = None
     return save_checkpoint(model, replace(info, inference_only=True), dst, torch.float16)

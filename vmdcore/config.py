@@ -7,6 +7,7 @@ from typing import Any
 
 LAYOUTS = ("sequence", "sudoku")
 ENCODER_POOLS = ("mean", "cells")
+LATENT_PRIORS = ("standard", "conditional")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ class ModelConfig:
     latent_cell_features > 0 also reads that many features per position out of z with one
     linear map and adds them to the position's input: a direct, position-addressed path from z
     to each cell, the mirror of the "cells" encoder.
+    latent_prior: "standard" is the paper's fixed N(0, I). "conditional" (one-block VMD only)
+    learns a diagonal Gaussian p(z | fixed tokens) with a second encoder-shaped network that
+    sees only the positions fixed from the start (a Sudoku's clues). With one solution per
+    puzzle, a draw from N(0, I) names some other grid's solution; a prior that reads the clues
+    can put its mass where the encoder puts this puzzle's z. It departs from the paper.
     """
 
     vocab_size: int
@@ -43,6 +49,7 @@ class ModelConfig:
     latent_tokens: int = 0
     encoder_pool: str = "mean"
     latent_cell_features: int = 0
+    latent_prior: str = "standard"
 
     def __post_init__(self) -> None:
         if self.vocab_size < 2 or self.seq_len < 1:
@@ -63,6 +70,10 @@ class ModelConfig:
             raise ValueError("latent_cell_features needs a latent (latent_dim > 0) and must be >= 0")
         if self.encoder_pool not in ENCODER_POOLS:
             raise ValueError(f"encoder_pool must be one of {ENCODER_POOLS}, not {self.encoder_pool!r}")
+        if self.latent_prior not in LATENT_PRIORS:
+            raise ValueError(f"latent_prior must be one of {LATENT_PRIORS}, not {self.latent_prior!r}")
+        if self.latent_prior == "conditional" and (not self.is_latent or self.n_blocks != 1):
+            raise ValueError("a conditional prior needs a latent (latent_dim > 0) and a single block")
 
     @property
     def mask_id(self) -> int:

@@ -1,5 +1,6 @@
 """Training objectives: the MDLM-weighted masked cross-entropy, and the VMD ELBO that adds a
-KL from q(z | x0, mask) to N(0, I). Both terms are reported separately."""
+KL from q(z | x0, mask) to the prior (N(0, I), or p(z | fixed tokens) for a conditional prior).
+Both terms are reported separately."""
 
 from __future__ import annotations
 
@@ -20,15 +21,22 @@ class LossConfig:
     kl_weighting: "none" (KL counted once per sequence, our default: the probes on the
     synthetic sets show it keeps the latent informative) or "inverse_t" (KL times 1/t, VADD).
     free_bits: per latent dimension, KL below this many nats is not penalised (0 = off).
+    prior_share: this share of the rows (drawn at random per batch) is reconstructed from a z
+    drawn from the prior instead of the encoder, and adds no KL: E_p[log p(x0 | xt, z)] is a
+    looser bound, but it trains the decoder (and a conditional prior, through the draw) on the
+    z's that sampling will give it, not only on the encoder's.
     """
 
     eps: float = 1e-3
     kl_weighting: str = "none"
     free_bits: float = 0.0
+    prior_share: float = 0.0
 
     def __post_init__(self) -> None:
         if self.kl_weighting not in ("none", "inverse_t"):
             raise ValueError("kl_weighting must be 'none' or 'inverse_t'")
+        if not 0.0 <= self.prior_share <= 1.0:
+            raise ValueError("prior_share must be between 0 and 1")
 
 
 @dataclass(frozen=True)
@@ -84,14 +92,20 @@ def elbo_loss(
     if model.encoder is not None:
         posterior = model.encoder(x0, masked)
         z = posterior.sample(generator)
-        kl_dims = posterior.kl_to_standard_normal()  # (B, n_blocks, D)
+        prior = model.prior_distribution(torch.where(fixed, x0, torch.full_like(x0, mc.mask_id)))
+        kl_dims = posterior.kl_to(prior)  # (B, n_blocks, D)
         penalised = kl_dims.clamp(min=config.free_bits) if config.free_bits > 0 else kl_dims
         kl_blocks, pen_blocks = kl_dims.sum(-1), penalised.sum(-1)  # (B, n_blocks)
         if config.kl_weighting == "inverse_t":
             t_blocks = t.view(t.shape[0], mc.n_blocks, -1)[:, :, 0]
             kl_blocks, pen_blocks = kl_blocks / t_blocks, pen_blocks / t_blocks
-        kl = kl_blocks.sum(-1).mean() / x0.shape[1]
-        kl_for_loss = pen_blocks.sum(-1).mean() / x0.shape[1]
+        from_encoder = torch.ones(x0.shape[0], dtype=torch.bool, device=x0.device)
+        if config.prior_share > 0:
+            from_encoder = torch.rand(x0.shape[0], generator=generator, device=x0.device) >= config.prior_share
+            z = torch.where(from_encoder[:, None, None], z, prior.sample(generator))
+        rows = from_encoder.float()
+        kl = (kl_blocks.sum(-1) * rows).sum() / rows.sum().clamp(min=1) / x0.shape[1]  # reported per encoder row
+        kl_for_loss = (pen_blocks.sum(-1) * rows).mean() / x0.shape[1]
 
     clean = x0 if mc.block_size else None
     logits = model(xt, z, clean)

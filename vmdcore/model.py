@@ -16,8 +16,9 @@ from .positions import PeerDigits, PositionEmbedding, RelationBias
 
 
 @dataclass(frozen=True)
-class Posterior:
-    """Diagonal Gaussian q(z | x0, mask), one per block: mean and log-variance (B, n_blocks, D)."""
+class DiagonalGaussian:
+    """A diagonal Gaussian over z, one per block: mean and log-variance (B, n_blocks, D).
+    The encoder's q(z | x0, mask), and the prior (N(0, I) or a conditional p(z | clues))."""
 
     mean: torch.Tensor
     logvar: torch.Tensor
@@ -26,9 +27,10 @@ class Posterior:
         noise = torch.randn(self.mean.shape, generator=generator, device=self.mean.device, dtype=self.mean.dtype)
         return self.mean + noise * torch.exp(0.5 * self.logvar)
 
-    def kl_to_standard_normal(self) -> torch.Tensor:
-        """KL(q || N(0, I)) per latent dimension, shape (B, n_blocks, D)."""
-        return 0.5 * (self.mean.pow(2) + self.logvar.exp() - 1.0 - self.logvar)
+    def kl_to(self, other: "DiagonalGaussian") -> torch.Tensor:
+        """KL(self || other) per latent dimension, shape (B, n_blocks, D)."""
+        ratio = (self.logvar - other.logvar).exp()
+        return 0.5 * ((self.mean - other.mean).pow(2) * (-other.logvar).exp() + ratio - 1.0 - (self.logvar - other.logvar))
 
 
 def block_ids(config: ModelConfig, device: torch.device | None = None) -> torch.Tensor:
@@ -206,7 +208,8 @@ class LatentEncoder(nn.Module):
         self.token = nn.Embedding(config.vocab_size, d)
         self.masked_flag = nn.Embedding(2, d)
         self.position = PositionEmbedding(config)
-        plain = ModelConfig(**{**config.to_dict(), "latent_dim": 0, "latent_tokens": 0, "encoder_pool": "mean", "latent_cell_features": 0})
+        plain = ModelConfig(**{**config.to_dict(), "latent_dim": 0, "latent_tokens": 0, "encoder_pool": "mean",
+                               "latent_cell_features": 0, "latent_prior": "standard"})
         self.layers = nn.ModuleList(DenoiserLayer(plain) for _ in range(config.encoder_layers))
         self.norm = nn.LayerNorm(d)
         self.cell_features = None
@@ -217,7 +220,7 @@ class LatentEncoder(nn.Module):
             self.out = nn.Linear(d, 2 * config.latent_dim)
         self.register_buffer("blocks", block_ids(config), persistent=False)
 
-    def forward(self, x0: torch.Tensor, masked: torch.Tensor) -> Posterior:
+    def forward(self, x0: torch.Tensor, masked: torch.Tensor) -> DiagonalGaussian:
         length = x0.shape[1]
         blocks = self.blocks[:length]
         h = self.token(x0) + self.masked_flag(masked.long()) + self.position(length)
@@ -231,27 +234,55 @@ class LatentEncoder(nn.Module):
         else:
             pooled = h.view(h.shape[0], n_blocks, length // n_blocks, -1).mean(dim=2)
         mean, logvar = self.out(pooled).chunk(2, dim=-1)
-        return Posterior(mean, logvar.clamp(-12.0, 6.0))
+        return DiagonalGaussian(mean, logvar.clamp(-12.0, 6.0))
 
 
 class DiffusionModel(nn.Module):
-    """A denoiser plus, for VMD, its training-time encoder. The unit that is saved and loaded."""
+    """A denoiser plus, for VMD, its training-time encoder (and, with a conditional prior, the
+    prior network, which sampling needs). The unit that is saved and loaded."""
 
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
         self.config = config
         self.denoiser = Denoiser(config)
         self.encoder = LatentEncoder(config) if config.is_latent else None
+        # The prior reads the fixed tokens with the encoder's architecture: fixed positions carry
+        # their token, free ones are flagged as masked (their token id is a placeholder).
+        self.prior = LatentEncoder(config) if config.latent_prior == "conditional" else None
 
     def forward(self, xt: torch.Tensor, z: torch.Tensor | None = None, clean: torch.Tensor | None = None) -> torch.Tensor:
         return self.denoiser(xt, z, clean)
 
-    def prior_sample(self, batch: int, generator: torch.Generator | None = None, scale: float = 1.0) -> torch.Tensor | None:
+    def prior_distribution(self, context: torch.Tensor | None = None, batch: int | None = None) -> DiagonalGaussian:
+        """p(z): N(0, I), or for a conditional prior p(z | context), where `context` (B, L) holds
+        the fixed tokens and mask_id everywhere else (the sequence sampling starts from)."""
+        if not self.config.is_latent:
+            raise ValueError("an MDM has no latent")
+        if self.prior is not None:
+            if context is None:
+                raise ValueError("this VMD's prior reads the fixed tokens: pass the starting sequence as context")
+            free = context == self.config.mask_id
+            return self.prior(context.masked_fill(free, 0), free)
+        batch = len(context) if context is not None else batch
+        if batch is None:
+            raise ValueError("give the batch size or the context")
+        device = next(self.parameters()).device
+        zeros = torch.zeros((batch, self.config.n_blocks, self.config.latent_dim), device=device)
+        return DiagonalGaussian(zeros, zeros)
+
+    def prior_sample(
+        self,
+        batch: int,
+        generator: torch.Generator | None = None,
+        scale: float = 1.0,
+        context: torch.Tensor | None = None,
+    ) -> torch.Tensor | None:
+        """z from the prior, its spread multiplied by `scale` (0 gives the prior's mean)."""
         if not self.config.is_latent:
             return None
-        device = next(self.parameters()).device
-        shape = (batch, self.config.n_blocks, self.config.latent_dim)
-        return scale * torch.randn(shape, generator=generator, device=device)
+        prior = self.prior_distribution(context, batch)
+        noise = torch.randn(prior.mean.shape, generator=generator, device=prior.mean.device)
+        return prior.mean + scale * noise * torch.exp(0.5 * prior.logvar)
 
     def parameter_count(self, include_encoder: bool = False) -> int:
         params = self.parameters() if include_encoder else self.denoiser.parameters()
@@ -289,11 +320,14 @@ def set_unit_latent_init(model: DiffusionModel) -> None:
     if model.encoder is None:
         return
     config = model.config
-    encoder, denoiser = model.encoder, model.denoiser
+    denoiser = model.denoiser
     with torch.no_grad():
-        if encoder.cell_features is not None:
-            nn.init.normal_(encoder.cell_features.weight, std=config.d_model ** -0.5)
-        nn.init.normal_(encoder.out.weight[: config.latent_dim], std=encoder.out.in_features ** -0.5)
+        for encoder in (model.encoder, model.prior):
+            if encoder is None:
+                continue
+            if encoder.cell_features is not None:
+                nn.init.normal_(encoder.cell_features.weight, std=config.d_model ** -0.5)
+            nn.init.normal_(encoder.out.weight[: config.latent_dim], std=encoder.out.in_features ** -0.5)
         z_layers = [denoiser.latent_in[0], denoiser.latent_tokens, denoiser.latent_cells]
         for layer in z_layers:
             if layer is not None:

@@ -85,6 +85,25 @@ def test_train_smoke_exports_a_checkpoint_then_eval_writes_the_json_layout(tmp_p
     assert stored_dtype(out) == torch.float16  # exported at half size, and re-saved alike by --record
 
 
+def test_a_vmd_with_a_conditional_prior_trains_samples_and_reports_its_prior(tmp_path, pool, puzzle_file, capsys):
+    out = tmp_path / "cond.safetensors"
+    train_main(["sudoku", "--model", "vmd", *TINY, "--latent-prior", "conditional", "--encoder-pool", "cells",
+                "--pool", str(pool), "--out", str(out), "--run-dir", str(tmp_path / "run"), "--test-limit", "0",
+                "--eval-every", "0"])
+    info = read_info(out)
+    assert info.config.latent_prior == "conditional" and "--latent-prior conditional" in info.recipe["command"]
+    report = tmp_path / "eval.json"
+    eval_main(["sudoku", "--checkpoint", str(out), "--puzzles", str(puzzle_file), "--nfe", "2", "--strategy", "margin",
+               "--limit", "4", "--latent-usage", "--json", str(report)])
+    data = json.loads(report.read_text())
+    assert data["n"] == 4 and len(data["latent_usage"]) == 3
+    assert all(row["kl"] >= 0 for row in data["latent_usage"])
+    assert "z ~ p(z | clues)" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        train_main(["sudoku", "--model", "vmd", *TINY, "--latent-prior", "learned", "--pool", str(pool),
+                    "--out", str(tmp_path / "bad.safetensors"), "--run-dir", str(tmp_path / "bad"), "--test-limit", "0"])
+
+
 def test_eval_rejects_a_bad_puzzle_file_with_its_location(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_text("12345678x" + "." * 72 + "\n")

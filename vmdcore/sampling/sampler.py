@@ -25,7 +25,8 @@ class SamplerConfig:
     strategy: a name in strategies.STRATEGIES (random, top-prob, margin, entropy).
     temperature: 0 commits the argmax; > 0 samples the committed token from p^(1/T).
     latent_mode: "fixed" draws z once per trajectory (the paper); "redraw" draws it every step.
-    latent_scale: standard deviation of the prior draw (1 = the true prior N(0, I)).
+    latent_scale: multiplies the prior's spread (1 = the model's prior, N(0, I) or p(z | fixed
+        tokens); 0 = the prior's mean).
     remask_threshold: 0 = off. Otherwise, before each step but the last of a block, tokens the
         model committed with confidence below this are reopened (at most half of them).
     """
@@ -100,7 +101,8 @@ def sample(
     active_blocks = [b for b in range(mc.n_blocks) if masked0[:, blocks == b].any()]
     total = config.nfe * len(active_blocks)
     commit_conf = torch.ones(tokens.shape, device=device)
-    z = model.prior_sample(batch, generator, config.latent_scale)
+    start_tokens = torch.where(fixed_t, tokens, torch.full_like(tokens, mc.mask_id))
+    z = model.prior_sample(batch, generator, config.latent_scale, start_tokens)
 
     index = 0
     for block in active_blocks:
@@ -115,7 +117,7 @@ def sample(
                 remasked = _choose_remask(tokens, fixed_t, in_block, commit_conf, config.remask_threshold, mc.mask_id)
                 tokens = tokens.masked_fill(remasked, mc.mask_id)
             if z is not None and config.latent_mode == "redraw" and index > 0:
-                z = model.prior_sample(batch, generator, config.latent_scale)
+                z = model.prior_sample(batch, generator, config.latent_scale, start_tokens)
 
             logits = model(tokens, z).float()
             probs = torch.softmax(logits, dim=-1)
