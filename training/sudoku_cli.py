@@ -13,6 +13,7 @@ import numpy as np
 from vmdcore.checkpoint import CheckpointError, load_checkpoint, save_checkpoint, stored_dtype
 from vmdcore.config import ENCODER_POOLS, LATENT_PRIORS
 from vmdcore.devices import describe, pick_device
+from vmdcore.sampling.sampler import LATENT_MODES
 from vmdcore.sudoku import PuzzleFormatError, read_puzzle_file
 from vmdcore.tasks import sudoku as sudoku_task
 
@@ -68,7 +69,8 @@ def add_eval(sub) -> None:
     p.add_argument("--limit", type=int, default=0, help="use N puzzles spread evenly over the file (0 = all)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--batch-size", type=int, default=256)
-    p.add_argument("--latent-mode", choices=("fixed", "redraw"), default="fixed", help="VMD: draw z once (the paper) or every step")
+    p.add_argument("--latent-mode", choices=LATENT_MODES, default="fixed",
+                   help="VMD: draw z once (the paper), every step, or once then re-encode it from each step's predictions")
     p.add_argument("--latent-scale", type=float, default=1.0, help="VMD: multiplies the spread of the prior draw of z (0: the prior's mean)")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = torch's default)")
     p.add_argument("--device", default="auto", help="cpu, cuda, mps (default: the best available)")

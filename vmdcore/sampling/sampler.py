@@ -14,6 +14,9 @@ from . import strategies
 from .trace import Step, Trace
 
 
+LATENT_MODES = ("fixed", "redraw", "refine")
+
+
 @dataclass(frozen=True)
 class SamplerConfig:
     """How to decode.
@@ -24,7 +27,9 @@ class SamplerConfig:
         everything that is left.
     strategy: a name in strategies.STRATEGIES (random, top-prob, margin, entropy).
     temperature: 0 commits the argmax; > 0 samples the committed token from p^(1/T).
-    latent_mode: "fixed" draws z once per trajectory (the paper); "redraw" draws it every step.
+    latent_mode: "fixed" draws z once per trajectory (the paper); "redraw" draws it every step;
+        "refine" draws it once, then before every later step re-encodes it with the encoder
+        from the grid so far completed by the last step's predictions (needs the encoder).
     latent_scale: multiplies the prior's spread (1 = the model's prior, N(0, I) or p(z | fixed
         tokens); 0 = the prior's mean).
     remask_threshold: 0 = off. Otherwise, before each step but the last of a block, tokens the
@@ -44,8 +49,8 @@ class SamplerConfig:
             raise ValueError("nfe must be at least 1")
         if self.temperature < 0:
             raise ValueError("temperature must be >= 0")
-        if self.latent_mode not in ("fixed", "redraw"):
-            raise ValueError("latent_mode must be 'fixed' or 'redraw'")
+        if self.latent_mode not in LATENT_MODES:
+            raise ValueError(f"latent_mode must be one of {LATENT_MODES}")
         strategies.resolve(self.strategy)
 
     def to_dict(self) -> dict:
@@ -103,6 +108,9 @@ def sample(
     commit_conf = torch.ones(tokens.shape, device=device)
     start_tokens = torch.where(fixed_t, tokens, torch.full_like(tokens, mc.mask_id))
     z = model.prior_sample(batch, generator, config.latent_scale, start_tokens)
+    if z is not None and config.latent_mode == "refine" and model.encoder is None:
+        raise ValueError("latent_mode 'refine' needs the VMD's encoder, which an inference-only copy does not have")
+    predicted = None
 
     index = 0
     for block in active_blocks:
@@ -118,6 +126,9 @@ def sample(
                 tokens = tokens.masked_fill(remasked, mc.mask_id)
             if z is not None and config.latent_mode == "redraw" and index > 0:
                 z = model.prior_sample(batch, generator, config.latent_scale, start_tokens)
+            if z is not None and config.latent_mode == "refine" and predicted is not None:
+                open_now = tokens == mc.mask_id
+                z = model.encoder(torch.where(open_now, predicted, tokens), open_now).mean
 
             logits = model(tokens, z).float()
             probs = torch.softmax(logits, dim=-1)
