@@ -116,6 +116,9 @@ def evaluate(args, command: str) -> None:
             model, info = load_checkpoint(path, device, expect_task=sudoku_task.TASK)
         except CheckpointError as exc:
             raise SystemExit(f"vmd-eval sudoku: {exc}") from exc
+        if args.latent_mode == "refine" and info.kind == "vmd" and model.encoder is None:
+            raise SystemExit(f"vmd-eval sudoku: --latent-mode refine needs the encoder, and {path.name} is an "
+                             "inference-only copy without it; use the training checkpoint")
         results = []
         for strategy in args.strategy:
             for nfe in args.nfe:

@@ -12,7 +12,7 @@ import torch
 
 from training.cli import eval_main, train_main
 from training.sudoku_eval import conflict_counts, solved_mask
-from vmdcore.checkpoint import read_info, stored_dtype
+from vmdcore.checkpoint import read_info, save_inference_copy, stored_dtype
 from vmdcore.sudoku import parse_puzzle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,6 +99,10 @@ def test_a_vmd_with_a_conditional_prior_trains_samples_and_reports_its_prior(tmp
     assert data["n"] == 4 and len(data["latent_usage"]) == 3
     assert all(row["kl"] >= 0 for row in data["latent_usage"])
     assert "z ~ p(z | clues)" in capsys.readouterr().out
+    copy = save_inference_copy(out, tmp_path / "cond-app.safetensors")
+    with pytest.raises(SystemExit, match="inference-only copy"):
+        eval_main(["sudoku", "--checkpoint", str(copy), "--puzzles", str(puzzle_file), "--nfe", "2", "--limit", "2",
+                   "--latent-mode", "refine"])
     with pytest.raises(SystemExit):
         train_main(["sudoku", "--model", "vmd", *TINY, "--latent-prior", "learned", "--pool", str(pool),
                     "--out", str(tmp_path / "bad.safetensors"), "--run-dir", str(tmp_path / "bad"), "--test-limit", "0"])
