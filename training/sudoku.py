@@ -23,6 +23,7 @@ from .sudoku_data import HiddenClues, PuzzleStream, build_pool, load_pool
 from .trainer import TrainConfig, distributed_context, train
 
 log = logging.getLogger("vmd.sudoku")
+LATENT_INITS = ("small", "unit")
 VALIDATION_SIZE = 256
 
 
@@ -150,8 +151,8 @@ def train_sudoku(
     model = build_model(config, seed=recipe.seed)
     if recipe.latent_init == "unit":
         set_unit_latent_init(model)
-    elif recipe.latent_init != "small":
-        raise ValueError(f"latent_init must be 'small' or 'unit', not {recipe.latent_init!r}")
+    elif recipe.latent_init not in LATENT_INITS:
+        raise ValueError(f"latent_init must be one of {LATENT_INITS}, not {recipe.latent_init!r}")
     set_posterior_init(model, recipe.encoder_init_logvar)
     origin = start_from(model, Path(recipe.init_from)) if recipe.init_from else None
     target = pick_device(device)

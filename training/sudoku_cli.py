@@ -13,20 +13,21 @@ import numpy as np
 from vmdcore.checkpoint import CheckpointError, load_checkpoint, save_checkpoint, stored_dtype
 from vmdcore.config import ENCODER_POOLS, LATENT_PRIORS
 from vmdcore.devices import describe, pick_device
+from vmdcore.losses import KL_WEIGHTINGS
 from vmdcore.sampling.sampler import LATENT_MODES
 from vmdcore.sudoku import PuzzleFormatError, read_puzzle_file
 from vmdcore.tasks import sudoku as sudoku_task
 
 from . import sudoku_eval
-from .sudoku import SudokuRecipe, train_sudoku
+from .sudoku import LATENT_INITS, SudokuRecipe, train_sudoku
 from .sudoku_failures import failure_modes, format_failure_modes, one_by_one_accuracy
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTSET = ROOT / "resources" / "puzzles" / "testset.csv"
 CHECKPOINTS = ROOT / "resources" / "checkpoints"
 STRATEGY_NAMES = ("random", "top-prob", "margin", "entropy")
-RECIPE_CHOICES = {"latent_prior": LATENT_PRIORS, "encoder_pool": ENCODER_POOLS, "latent_init": ("small", "unit"),
-                  "kl_weighting": ("none", "inverse_t")}
+RECIPE_CHOICES = {"latent_prior": LATENT_PRIORS, "encoder_pool": ENCODER_POOLS, "latent_init": LATENT_INITS,
+                  "kl_weighting": KL_WEIGHTINGS}
 
 
 def add_train(sub) -> None:

@@ -105,7 +105,7 @@ def latent_usage(
         masked = (torch.rand(x0.shape, generator=generator, device=device) < t) & ~fixed
         xt = torch.where(masked, torch.full_like(x0, model.config.mask_id), x0)
         posterior = model.encoder(x0, masked)
-        prior = model.prior_distribution(torch.where(fixed, x0, torch.full_like(x0, model.config.mask_id)))
+        prior = model.prior_distribution(x0, fixed)
         draws = {"posterior": posterior.sample(generator), "prior": prior.sample(generator),
                  "zero": torch.zeros_like(posterior.mean)}
         row = {"t": t, "kl": round(float(posterior.kl_to(prior).sum(-1).mean()), 3)}

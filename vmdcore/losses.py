@@ -12,6 +12,9 @@ import torch.nn.functional as F
 from .model import DiffusionModel
 
 
+KL_WEIGHTINGS = ("none", "inverse_t")
+
+
 @dataclass(frozen=True)
 class LossConfig:
     """How the ELBO is weighted.
@@ -33,8 +36,8 @@ class LossConfig:
     prior_share: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.kl_weighting not in ("none", "inverse_t"):
-            raise ValueError("kl_weighting must be 'none' or 'inverse_t'")
+        if self.kl_weighting not in KL_WEIGHTINGS:
+            raise ValueError(f"kl_weighting must be one of {KL_WEIGHTINGS}")
         if not 0.0 <= self.prior_share <= 1.0:
             raise ValueError("prior_share must be between 0 and 1")
 
@@ -92,7 +95,7 @@ def elbo_loss(
     if model.encoder is not None:
         posterior = model.encoder(x0, masked)
         z = posterior.sample(generator)
-        prior = model.prior_distribution(torch.where(fixed, x0, torch.full_like(x0, mc.mask_id)))
+        prior = model.prior_distribution(x0, fixed)
         kl_dims = posterior.kl_to(prior)  # (B, n_blocks, D)
         penalised = kl_dims.clamp(min=config.free_bits) if config.free_bits > 0 else kl_dims
         kl_blocks, pen_blocks = kl_dims.sum(-1), penalised.sum(-1)  # (B, n_blocks)

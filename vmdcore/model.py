@@ -253,17 +253,20 @@ class DiffusionModel(nn.Module):
     def forward(self, xt: torch.Tensor, z: torch.Tensor | None = None, clean: torch.Tensor | None = None) -> torch.Tensor:
         return self.denoiser(xt, z, clean)
 
-    def prior_distribution(self, context: torch.Tensor | None = None, batch: int | None = None) -> DiagonalGaussian:
-        """p(z): N(0, I), or for a conditional prior p(z | context), where `context` (B, L) holds
-        the fixed tokens and mask_id everywhere else (the sequence sampling starts from)."""
+    def prior_distribution(
+        self, tokens: torch.Tensor | None = None, fixed: torch.Tensor | None = None, batch: int | None = None
+    ) -> DiagonalGaussian:
+        """p(z): N(0, I), or for a conditional prior p(z | the fixed tokens): `tokens` (B, L) and
+        `fixed` (B, L, bool; default: the positions that are not mask_id). The prior sees the
+        fixed positions' tokens and nothing of the others."""
         if not self.config.is_latent:
             raise ValueError("an MDM has no latent")
         if self.prior is not None:
-            if context is None:
-                raise ValueError("this VMD's prior reads the fixed tokens: pass the starting sequence as context")
-            free = context == self.config.mask_id
-            return self.prior(context.masked_fill(free, 0), free)
-        batch = len(context) if context is not None else batch
+            if tokens is None:
+                raise ValueError("this VMD's prior reads the fixed tokens: pass the starting sequence (tokens, and which are fixed)")
+            free = tokens == self.config.mask_id if fixed is None else ~fixed
+            return self.prior(tokens.masked_fill(free, 0), free)
+        batch = len(tokens) if tokens is not None else batch
         if batch is None:
             raise ValueError("give the batch size or the context")
         device = next(self.parameters()).device
@@ -275,12 +278,14 @@ class DiffusionModel(nn.Module):
         batch: int,
         generator: torch.Generator | None = None,
         scale: float = 1.0,
-        context: torch.Tensor | None = None,
+        tokens: torch.Tensor | None = None,
+        fixed: torch.Tensor | None = None,
     ) -> torch.Tensor | None:
-        """z from the prior, its spread multiplied by `scale` (0 gives the prior's mean)."""
+        """z from the prior (see prior_distribution), its spread multiplied by `scale` (0 gives
+        the prior's mean)."""
         if not self.config.is_latent:
             return None
-        prior = self.prior_distribution(context, batch)
+        prior = self.prior_distribution(tokens, fixed, batch)
         noise = torch.randn(prior.mean.shape, generator=generator, device=prior.mean.device)
         return prior.mean + scale * noise * torch.exp(0.5 * prior.logvar)
 

@@ -62,8 +62,8 @@ def test_standard_prior_draws_are_unchanged_and_a_conditional_one_needs_the_clue
     start = _start(PUZZLE, PUZZLE)
     with torch.no_grad():
         mean = model.prior_distribution(start).mean
-        assert torch.allclose(model.prior_sample(2, torch.Generator().manual_seed(0), scale=0.0, context=start), mean)
-        drawn = model.prior_sample(2, torch.Generator().manual_seed(0), context=start)
+        assert torch.allclose(model.prior_sample(2, torch.Generator().manual_seed(0), scale=0.0, tokens=start), mean)
+        drawn = model.prior_sample(2, torch.Generator().manual_seed(0), tokens=start)
     assert not torch.allclose(drawn[0], drawn[1])  # same clues, two draws
 
 

@@ -106,8 +106,7 @@ def sample(
     active_blocks = [b for b in range(mc.n_blocks) if masked0[:, blocks == b].any()]
     total = config.nfe * len(active_blocks)
     commit_conf = torch.ones(tokens.shape, device=device)
-    start_tokens = torch.where(fixed_t, tokens, torch.full_like(tokens, mc.mask_id))
-    z = model.prior_sample(batch, generator, config.latent_scale, start_tokens)
+    z = model.prior_sample(batch, generator, config.latent_scale, tokens, fixed_t)
     if z is not None and config.latent_mode == "refine" and model.encoder is None:
         raise ValueError("latent_mode 'refine' needs the VMD's encoder, which an inference-only copy does not have")
     predicted = None
@@ -125,7 +124,7 @@ def sample(
                 remasked = _choose_remask(tokens, fixed_t, in_block, commit_conf, config.remask_threshold, mc.mask_id)
                 tokens = tokens.masked_fill(remasked, mc.mask_id)
             if z is not None and config.latent_mode == "redraw" and index > 0:
-                z = model.prior_sample(batch, generator, config.latent_scale, start_tokens)
+                z = model.prior_sample(batch, generator, config.latent_scale, tokens, fixed_t)
             if z is not None and config.latent_mode == "refine" and predicted is not None:
                 open_now = tokens == mc.mask_id
                 z = model.encoder(torch.where(open_now, predicted, tokens), open_now).mean
