@@ -43,6 +43,8 @@ class SudokuRecipe:
     layers around z start at the prior's scale).
     latent_prior: "standard" (the paper's N(0, I)) or "conditional" (a learned p(z | clues)).
     prior_share: share of each batch reconstructed from a prior draw of z (LossConfig).
+    latent_components, mixture_layers: a discrete latent instead (ModelConfig); the KL and
+    encoder settings then do not apply.
     """
 
     d_model: int = 128
@@ -53,6 +55,8 @@ class SudokuRecipe:
     encoder_pool: str = "mean"
     latent_cell_features: int = 0
     latent_prior: str = "standard"
+    latent_components: int = 0
+    mixture_layers: int = 1
     encoder_layers: int = 2
     init_from: str = ""
     steps: int = 20000
@@ -84,6 +88,7 @@ class SudokuRecipe:
             encoder_pool=self.encoder_pool if kind == "vmd" else "mean",
             latent_cell_features=self.latent_cell_features if kind == "vmd" else 0,
             latent_prior=self.latent_prior if kind == "vmd" else "standard",
+            latent_components=self.latent_components if kind == "vmd" else 0, mixture_layers=self.mixture_layers,
         )
 
     def train_config(self, eval_every: int, log_every: int) -> TrainConfig:

@@ -117,7 +117,10 @@ def evaluate(args, command: str) -> None:
             model, info = load_checkpoint(path, device, expect_task=sudoku_task.TASK)
         except CheckpointError as exc:
             raise SystemExit(f"vmd-eval sudoku: {exc}") from exc
-        if args.latent_mode == "refine" and info.kind == "vmd" and model.encoder is None:
+        if args.latent_mode == "refine" and info.config.is_mixture:
+            raise SystemExit(f"vmd-eval sudoku: --latent-mode refine needs an encoder, and {path.name} has a discrete "
+                             "latent, which has none; use fixed or redraw")
+        if args.latent_mode == "refine" and info.config.uses_encoder and model.encoder is None:
             raise SystemExit(f"vmd-eval sudoku: --latent-mode refine needs the encoder, and {path.name} is an "
                              "inference-only copy without it; use the training checkpoint")
         results = []
@@ -133,7 +136,10 @@ def evaluate(args, command: str) -> None:
                 results.append(row)
                 print(f"{path.name:28s} {strategy:9s} NFE {nfe:3d}: {s.accuracy:6.1%} solved, "
                       f"{s.mean_conflicts:5.2f} conflicting cells, {s.puzzles_per_s:7.1f} puzzles/s", flush=True)
-        usage = _latent_usage(model, path, entries) if args.latent_usage and info.kind == "vmd" else None
+        usage = _latent_usage(model, path, entries) if args.latent_usage and info.config.uses_encoder else None
+        if args.latent_usage and info.config.is_mixture:
+            print(f"{path.name}: --latent-usage needs an encoder; this discrete latent has none (its training log's "
+                  "kl is the information its code carries)")
         failures = _failure_modes(model, path, entries, args) if args.failure_modes else None
         report = {"checkpoint": path.name, "kind": info.kind, "device": describe(device), "puzzles": args.puzzles.name, "n": len(puzzles),
                   "seed": args.seed, "latent_mode": args.latent_mode, "latent_scale": args.latent_scale,

@@ -78,7 +78,7 @@ def save_checkpoint(
         raise ValueError(f"vocabulary has {len(info.vocabulary)} entries, the model {model.config.vocab_size}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if model.encoder is None and model.config.is_latent and not info.inference_only:
+    if model.encoder is None and model.config.uses_encoder and not info.inference_only:
         raise ValueError("a VMD without its encoder can only be saved as an inference-only copy")
     tensors = {
         name: t.detach().cpu().to(dtype if t.is_floating_point() else t.dtype).contiguous().clone()

@@ -33,6 +33,12 @@ class ModelConfig:
     sees only the positions fixed from the start (a Sudoku's clues). With one solution per
     puzzle, a draw from N(0, I) names some other grid's solution; a prior that reads the clues
     can put its mass where the encoder puts this puzzle's z. It departs from the paper.
+    latent_components > 0 (one-block VMD only) makes the latent discrete instead: one of that
+    many learned codes (each latent_dim wide), with a prior p(k | xt) read from the denoiser's
+    own hidden states after its first n_layers - mixture_layers layers; only the last
+    mixture_layers layers read the code. Training marginalises k exactly (a mixture of K
+    products of marginals), so there is no encoder and no gap between what the decoder trains
+    on and what sampling draws. It departs from the paper's Gaussian z.
     """
 
     vocab_size: int
@@ -50,6 +56,8 @@ class ModelConfig:
     encoder_pool: str = "mean"
     latent_cell_features: int = 0
     latent_prior: str = "standard"
+    latent_components: int = 0
+    mixture_layers: int = 1
 
     def __post_init__(self) -> None:
         if self.vocab_size < 2 or self.seq_len < 1:
@@ -74,6 +82,16 @@ class ModelConfig:
             raise ValueError(f"latent_prior must be one of {LATENT_PRIORS}, not {self.latent_prior!r}")
         if self.latent_prior == "conditional" and (not self.is_latent or self.n_blocks != 1):
             raise ValueError("a conditional prior needs a latent (latent_dim > 0) and a single block")
+        if self.latent_components < 0 or self.latent_components == 1:
+            raise ValueError("latent_components must be 0 (a Gaussian latent or none) or at least 2")
+        if self.is_mixture:
+            if not self.is_latent or self.n_blocks != 1:
+                raise ValueError("a discrete latent (latent_components) needs latent_dim > 0 for its codes and a single block")
+            if self.latent_tokens or self.latent_cell_features or self.latent_prior != "standard":
+                raise ValueError("a discrete latent reads its code through adaptive LN only: no latent_tokens, "
+                                 "latent_cell_features or conditional prior")
+            if not 1 <= self.mixture_layers < self.n_layers:
+                raise ValueError(f"mixture_layers must be between 1 and n_layers - 1 ({self.n_layers - 1})")
 
     @property
     def mask_id(self) -> int:
@@ -82,6 +100,16 @@ class ModelConfig:
     @property
     def is_latent(self) -> bool:
         return self.latent_dim > 0
+
+    @property
+    def is_mixture(self) -> bool:
+        """A discrete latent, marginalised exactly: no encoder."""
+        return self.latent_components > 0
+
+    @property
+    def uses_encoder(self) -> bool:
+        """A Gaussian latent, trained with the encoder q(z | x0, mask)."""
+        return self.is_latent and not self.is_mixture
 
     @property
     def n_blocks(self) -> int:

@@ -84,6 +84,8 @@ def elbo_loss(
     For the MDM (latent_dim = 0) the KL term is exactly zero.
     """
     mc = model.config
+    if mc.is_mixture:
+        return mixture_loss(model, x0, fixed, config, generator)
     if mc.is_latent and model.encoder is None:
         raise ValueError("this VMD has no encoder (an inference-only copy): the ELBO needs q(z | x0, mask)")
     fixed = torch.zeros_like(x0, dtype=torch.bool) if fixed is None else fixed
@@ -116,6 +118,44 @@ def elbo_loss(
     reconstruction = (ce * masked / t).sum(-1).mean() / x0.shape[1]
     total = reconstruction + beta * kl_for_loss
     return LossTerms(total, reconstruction.detach(), kl.detach(), masked.float().mean().detach())
+
+
+def mixture_loss(
+    model: DiffusionModel,
+    x0: torch.Tensor,
+    fixed: torch.Tensor | None = None,
+    config: LossConfig = LossConfig(),
+    generator: torch.Generator | None = None,
+) -> LossTerms:
+    """Negative log-likelihood per token for a discrete latent, marginalised exactly:
+    -log sum_k p(k | xt) prod_{i masked} p(x0_i | xt, k), weighted by 1/t as in the MDM loss.
+
+    With the exact posterior r(k) = p(k | x0, xt) the ELBO is tight: -log p = E_r[-log p(x0 | xt, k)]
+    + KL(r || p(k | xt)). `reconstruction` reports the first term (1/t-weighted) and `kl` the
+    second (unweighted, as for a Gaussian latent): the nats per token the code carries. Near 0,
+    the codes are not used.
+    """
+    mc = model.config
+    fixed = torch.zeros_like(x0, dtype=torch.bool) if fixed is None else fixed
+    masked, t = sample_mask(fixed, mc.n_blocks, config.eps, generator)
+    xt = torch.where(masked, torch.full_like(x0, mc.mask_id), x0)
+    denoiser = model.denoiser
+    batch, length = x0.shape
+    k = mc.latent_components
+    hidden = denoiser.start(xt)
+    log_weights = F.log_softmax(denoiser.code_logits(hidden).float(), dim=-1)  # (B, K)
+    codes = denoiser.codes[None, :, None, :].expand(batch, -1, -1, -1).reshape(batch * k, 1, -1)
+    logits = denoiser.finish(hidden.repeat_interleave(k, dim=0), codes)  # (B * K, L, V)
+    ce = F.cross_entropy(logits.float().transpose(1, 2), x0.repeat_interleave(k, dim=0), reduction="none")
+    log_likelihood = -(ce.view(batch, k, length) * masked[:, None]).sum(-1)  # (B, K)
+    joint = log_weights + log_likelihood
+    log_marginal = torch.logsumexp(joint, dim=-1)
+    t_row = t[:, 0]
+    total = (-log_marginal / t_row).mean() / length
+    posterior = torch.softmax(joint.detach(), dim=-1)
+    reconstruction = ((posterior * -log_likelihood.detach()).sum(-1) / t_row).mean() / length
+    kl = (posterior * (posterior.clamp_min(1e-12).log() - log_weights.detach())).sum(-1).mean() / length
+    return LossTerms(total, reconstruction, kl, masked.float().mean().detach())
 
 
 def linear_anneal(step: int, warmup_steps: int, start: float = 0.0, end: float = 1.0) -> float:

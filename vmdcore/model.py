@@ -88,7 +88,7 @@ class Attention(nn.Module):
 class DenoiserLayer(nn.Module):
     """Pre-norm transformer layer; with a latent, both norms are modulated by z (adaptive LN)."""
 
-    def __init__(self, config: ModelConfig) -> None:
+    def __init__(self, config: ModelConfig, modulated: bool | None = None) -> None:
         super().__init__()
         d = config.d_model
         self.norm1 = nn.LayerNorm(d)
@@ -96,7 +96,7 @@ class DenoiserLayer(nn.Module):
         self.norm2 = nn.LayerNorm(d)
         self.mlp = nn.Sequential(nn.Linear(d, config.mlp_ratio * d), nn.GELU(), nn.Linear(config.mlp_ratio * d, d))
         self.modulation = None
-        if config.is_latent:
+        if config.is_latent if modulated is None else modulated:
             self.modulation = nn.Linear(d, 4 * d)
             # Zero init: a fresh VMD starts as the MDM and learns how much to read z.
             nn.init.zeros_(self.modulation.weight)
@@ -127,9 +127,17 @@ class Denoiser(nn.Module):
         self.token = nn.Embedding(config.vocab_size + 1, d)
         self.position = PositionEmbedding(config)
         self.peer_digits = PeerDigits(config.vocab_size, d) if config.layout == "sudoku" else None
-        self.layers = nn.ModuleList(DenoiserLayer(config) for _ in range(config.n_layers))
+        # With a discrete latent the first `shared` layers do not read the code: they run once,
+        # feed p(k | xt), and only the layers after them run once per code.
+        self.shared = config.n_layers - config.mixture_layers if config.is_mixture else 0
+        self.layers = nn.ModuleList(
+            DenoiserLayer(config, modulated=config.is_latent and i >= self.shared) for i in range(config.n_layers))
         self.norm = nn.LayerNorm(d)
         self.head = nn.Linear(d, config.vocab_size)
+        self.codes = self.code_weights = None
+        if config.is_mixture:
+            self.codes = nn.Parameter(torch.randn(config.latent_components, config.latent_dim))
+            self.code_weights = CellPooledHead(config, config.latent_components)
         self.latent_in = None
         if config.is_latent:
             self.latent_in = nn.Sequential(nn.Linear(config.latent_dim, d), nn.SiLU(), nn.Linear(d, d), nn.SiLU())
@@ -160,16 +168,17 @@ class Denoiser(nn.Module):
     def forward(
         self, xt: torch.Tensor, z: torch.Tensor | None = None, clean: torch.Tensor | None = None
     ) -> torch.Tensor:
-        """xt: (B, L) tokens with mask_id where masked; z: (B, n_blocks, latent_dim).
+        """xt: (B, L) tokens with mask_id where masked; z: (B, n_blocks, latent_dim) (for a
+        discrete latent: the chosen code, see `code_logits`).
 
         `clean` (training only, block models): the clean sequence, run as a second stream so
         each noisy block is conditioned on clean history. Returns logits (B, L, vocab_size).
         """
+        if self.codes is not None:
+            return self.finish(self.start(xt), z)
         length = xt.shape[1]
         blocks = self.blocks[:length]
-        h = self.token(xt) + self.position(length)
-        if self.peer_digits is not None:
-            h = h + self.peer_digits(xt)
+        h = self._embed(xt)
         if self.latent_cells is not None:
             h = h + self._cell_codes(z, length).to(h.dtype)
         allowed = None
@@ -190,8 +199,49 @@ class Denoiser(nn.Module):
             h = layer(h, cond, allowed, prefix)
         return self.head(self.norm(h[:, prefix:prefix + length]))
 
+    # A discrete latent (config.latent_components): start -> code_logits -> finish.
+
+    def _embed(self, xt: torch.Tensor) -> torch.Tensor:
+        h = self.token(xt) + self.position(xt.shape[1])
+        return h + self.peer_digits(xt) if self.peer_digits is not None else h
+
+    def start(self, xt: torch.Tensor) -> torch.Tensor:
+        """The hidden states (B, L, d) after the layers that do not read the code."""
+        h = self._embed(xt)
+        for layer in self.layers[:self.shared]:
+            h = layer(h, None, None)
+        return h
+
+    def code_logits(self, hidden: torch.Tensor) -> torch.Tensor:
+        """Unnormalised log p(k | xt), (B, K), from `start`'s hidden states."""
+        return self.code_weights(hidden)
+
+    def finish(self, hidden: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """Logits (B, L, vocab) from `start`'s hidden states (B, L, d), given code vectors z
+        (B, 1, latent_dim), one per row."""
+        if z is None:
+            raise ValueError("a VMD denoiser needs z (for a discrete latent: a code)")
+        cond = self._condition(z, self.blocks[:hidden.shape[1]])
+        for layer in self.layers[self.shared:]:
+            hidden = layer(hidden, cond, None)
+        return self.head(self.norm(hidden))
+
 
 CELL_FEATURES = 4  # per position, for encoder_pool="cells"
+
+
+class CellPooledHead(nn.Module):
+    """A few features per position, concatenated in position order, then one linear map:
+    keeps which position said what (a mean over positions would not)."""
+
+    def __init__(self, config: ModelConfig, outputs: int) -> None:
+        super().__init__()
+        self.norm = nn.LayerNorm(config.d_model)
+        self.cell_features = nn.Linear(config.d_model, CELL_FEATURES)
+        self.out = nn.Linear(CELL_FEATURES * config.seq_len, outputs)
+
+    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
+        return self.out(self.cell_features(self.norm(hidden)).flatten(1))
 
 
 class LatentEncoder(nn.Module):
@@ -209,7 +259,8 @@ class LatentEncoder(nn.Module):
         self.masked_flag = nn.Embedding(2, d)
         self.position = PositionEmbedding(config)
         plain = ModelConfig(**{**config.to_dict(), "latent_dim": 0, "latent_tokens": 0, "encoder_pool": "mean",
-                               "latent_cell_features": 0, "latent_prior": "standard"})
+                               "latent_cell_features": 0, "latent_prior": "standard",
+                               "latent_components": 0})
         self.layers = nn.ModuleList(DenoiserLayer(plain) for _ in range(config.encoder_layers))
         self.norm = nn.LayerNorm(d)
         self.cell_features = None
@@ -245,7 +296,7 @@ class DiffusionModel(nn.Module):
         super().__init__()
         self.config = config
         self.denoiser = Denoiser(config)
-        self.encoder = LatentEncoder(config) if config.is_latent else None
+        self.encoder = LatentEncoder(config) if config.uses_encoder else None
         # The prior reads the fixed tokens with the encoder's architecture: fixed positions carry
         # their token, free ones are flagged as masked (their token id is a placeholder).
         self.prior = LatentEncoder(config) if config.latent_prior == "conditional" else None
@@ -261,6 +312,8 @@ class DiffusionModel(nn.Module):
         fixed positions' tokens and nothing of the others."""
         if not self.config.is_latent:
             raise ValueError("an MDM has no latent")
+        if self.config.is_mixture:
+            raise ValueError("a discrete latent's prior p(k | xt) comes from the denoiser: use choose_code")
         if self.prior is not None:
             if tokens is None:
                 raise ValueError("this VMD's prior reads the fixed tokens: pass the starting sequence (tokens, and which are fixed)")
@@ -289,6 +342,21 @@ class DiffusionModel(nn.Module):
         noise = torch.randn(prior.mean.shape, generator=generator, device=prior.mean.device)
         return prior.mean + scale * noise * torch.exp(0.5 * prior.logvar)
 
+    def choose_code(
+        self, tokens: torch.Tensor, generator: torch.Generator | None = None, scale: float = 1.0
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """For a discrete latent: k drawn from p(k | tokens) (scale 0: the most probable k).
+        Returns the logits given that code and the code vectors (B, 1, latent_dim)."""
+        denoiser = self.denoiser
+        hidden = denoiser.start(tokens)
+        weights = denoiser.code_logits(hidden).float()
+        if scale > 0:
+            k = torch.multinomial(torch.softmax(weights, dim=-1), 1, generator=generator).squeeze(1)
+        else:
+            k = weights.argmax(dim=-1)
+        z = denoiser.codes[k][:, None, :]
+        return denoiser.finish(hidden, z), z
+
     def parameter_count(self, include_encoder: bool = False) -> int:
         params = self.parameters() if include_encoder else self.denoiser.parameters()
         return sum(p.numel() for p in params)
@@ -311,7 +379,24 @@ def build_model(config: ModelConfig, seed: int | None = None) -> DiffusionModel:
         torch.manual_seed(seed)
     model = DiffusionModel(config)
     init_weights(model)
+    if config.is_mixture:
+        _separate_codes(model)
     return model
+
+
+def _separate_codes(model: DiffusionModel) -> None:
+    """Start a discrete latent's codes apart. With every code read through zero-initialised
+    modulations, all K components are the same network: each gets the same gradient, and
+    measured on a fine-tune from an MDM they were still indistinguishable (1e-6 nats per
+    cell apart) after 250 steps. Here the path from a code to the modulations starts at unit
+    scale and the modulations themselves small but random, so the K components start as
+    slightly different copies of the same denoiser and specialise from the first step."""
+    denoiser = model.denoiser
+    with torch.no_grad():
+        for layer in (denoiser.latent_in[0], denoiser.latent_in[2]):
+            nn.init.normal_(layer.weight, std=layer.in_features ** -0.5)
+        for layer in denoiser.layers[denoiser.shared:]:
+            nn.init.normal_(layer.modulation.weight, std=0.02)
 
 
 def set_unit_latent_init(model: DiffusionModel) -> None:

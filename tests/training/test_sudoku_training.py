@@ -148,6 +148,33 @@ def test_a_vmd_with_latent_tokens_can_start_from_a_trained_mdm(tmp_path, pool):
     assert torch.allclose(tuned.denoiser.head.weight, base.denoiser.head.weight, atol=1e-6)
 
 
+def test_a_vmd_with_a_discrete_latent_starts_from_an_mdm_trains_and_evaluates(tmp_path, pool, puzzle_file, capsys):
+    from vmdcore.checkpoint import load_checkpoint
+
+    two_layers = [*TINY, "--n-layers", "2"]
+    mdm = tmp_path / "mdm.safetensors"
+    train_main(["sudoku", "--model", "mdm", *two_layers, "--pool", str(pool), "--out", str(mdm),
+                "--run-dir", str(tmp_path / "mdm-run"), "--test-limit", "0", "--eval-every", "0"])
+    out = tmp_path / "mix.safetensors"
+    train_main(["sudoku", "--model", "vmd", *two_layers, "--latent-components", "3", "--init-from", str(mdm),
+                "--pool", str(pool), "--out", str(out), "--run-dir", str(tmp_path / "mix-run"), "--test-limit", "0",
+                "--eval-every", "0"])
+    model, info = load_checkpoint(out)
+    assert info.config.latent_components == 3 and "--latent-components 3" in info.recipe["command"]
+    assert model.encoder is None and info.metrics["steps_done"] == 3
+    logged = [json.loads(line) for line in (tmp_path / "mix-run" / "metrics.jsonl").read_text().splitlines()]
+    assert all(row["kl"] >= 0 for row in logged if "kl" in row)
+    report = tmp_path / "eval.json"
+    eval_main(["sudoku", "--checkpoint", str(out), "--puzzles", str(puzzle_file), "--nfe", "2", "--strategy", "margin",
+               "--limit", "4", "--latent-mode", "redraw", "--latent-usage", "--json", str(report)])
+    data = json.loads(report.read_text())
+    assert data["n"] == 4 and data["latent_mode"] == "redraw" and 0.0 <= data["results"][0]["accuracy"] <= 1.0
+    assert "latent_usage" not in data and "this discrete latent has none" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="discrete latent"):
+        eval_main(["sudoku", "--checkpoint", str(out), "--puzzles", str(puzzle_file), "--nfe", "2", "--limit", "2",
+                   "--latent-mode", "refine"])
+
+
 def test_init_from_refuses_a_checkpoint_with_another_backbone(tmp_path, pool):
     mdm = tmp_path / "mdm.safetensors"
     train_main(["sudoku", "--model", "mdm", *TINY, "--pool", str(pool), "--out", str(mdm),
