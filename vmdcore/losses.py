@@ -71,6 +71,17 @@ def sample_mask(
     return masked, t
 
 
+def _noised(
+    model: DiffusionModel, x0: torch.Tensor, fixed: torch.Tensor | None, config: LossConfig,
+    generator: torch.Generator | None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(fixed, masked, t, xt): the forward process applied to x0."""
+    mc = model.config
+    fixed = torch.zeros_like(x0, dtype=torch.bool) if fixed is None else fixed
+    masked, t = sample_mask(fixed, mc.n_blocks, config.eps, generator)
+    return fixed, masked, t, torch.where(masked, torch.full_like(x0, mc.mask_id), x0)
+
+
 def elbo_loss(
     model: DiffusionModel,
     x0: torch.Tensor,
@@ -88,9 +99,7 @@ def elbo_loss(
         return mixture_loss(model, x0, fixed, config, generator)
     if mc.is_latent and model.encoder is None:
         raise ValueError("this VMD has no encoder (an inference-only copy): the ELBO needs q(z | x0, mask)")
-    fixed = torch.zeros_like(x0, dtype=torch.bool) if fixed is None else fixed
-    masked, t = sample_mask(fixed, mc.n_blocks, config.eps, generator)
-    xt = torch.where(masked, torch.full_like(x0, mc.mask_id), x0)
+    fixed, masked, t, xt = _noised(model, x0, fixed, config, generator)
 
     z, kl = None, torch.zeros((), device=x0.device)
     kl_for_loss = kl
@@ -135,13 +144,10 @@ def mixture_loss(
     second (unweighted, as for a Gaussian latent): the nats per token the code carries. Near 0,
     the codes are not used.
     """
-    mc = model.config
-    fixed = torch.zeros_like(x0, dtype=torch.bool) if fixed is None else fixed
-    masked, t = sample_mask(fixed, mc.n_blocks, config.eps, generator)
-    xt = torch.where(masked, torch.full_like(x0, mc.mask_id), x0)
+    _, masked, t, xt = _noised(model, x0, fixed, config, generator)
     denoiser = model.denoiser
     batch, length = x0.shape
-    k = mc.latent_components
+    k = model.config.latent_components
     hidden = denoiser.start(xt)
     log_weights = F.log_softmax(denoiser.code_logits(hidden).float(), dim=-1)  # (B, K)
     codes = denoiser.codes[None, :, None, :].expand(batch, -1, -1, -1).reshape(batch * k, 1, -1)

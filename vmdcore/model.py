@@ -86,9 +86,10 @@ class Attention(nn.Module):
 
 
 class DenoiserLayer(nn.Module):
-    """Pre-norm transformer layer; with a latent, both norms are modulated by z (adaptive LN)."""
+    """Pre-norm transformer layer; when `modulated`, both norms are shifted and scaled by z
+    (adaptive LN)."""
 
-    def __init__(self, config: ModelConfig, modulated: bool | None = None) -> None:
+    def __init__(self, config: ModelConfig, modulated: bool = False) -> None:
         super().__init__()
         d = config.d_model
         self.norm1 = nn.LayerNorm(d)
@@ -96,7 +97,7 @@ class DenoiserLayer(nn.Module):
         self.norm2 = nn.LayerNorm(d)
         self.mlp = nn.Sequential(nn.Linear(d, config.mlp_ratio * d), nn.GELU(), nn.Linear(config.mlp_ratio * d, d))
         self.modulation = None
-        if config.is_latent if modulated is None else modulated:
+        if modulated:
             self.modulation = nn.Linear(d, 4 * d)
             # Zero init: a fresh VMD starts as the MDM and learns how much to read z.
             nn.init.zeros_(self.modulation.weight)
