@@ -31,8 +31,9 @@ VALIDATION_SIZE = 256
 class SudokuRecipe:
     """Everything that decides a Sudoku model; MDM and VMD differ only in the latent settings.
 
-    init_from: a Sudoku checkpoint whose denoiser weights start this run (fine-tuning); the
-    latent's parts, absent from an MDM, start fresh. Used only when the run starts, not on resume.
+    init_from: a Sudoku checkpoint whose weights start this run (fine-tuning): the denoiser's,
+    and the encoder's and prior's where the checkpoint has them; the latent's parts, absent from
+    an MDM, start fresh. Used only when the run starts, not on resume.
     t_min: masking rates are drawn from U(t_min, 1); raising it trains only where most empty
     cells are hidden, the steps at which the MDM is unsure.
     hide_clues_fraction: for this first part of the run clues are maskable like any cell, so
@@ -116,18 +117,29 @@ def validation_probe(puzzles: np.ndarray, nfes=(5, 20)):
 
 
 def start_from(model: DiffusionModel, path: Path) -> dict:
-    """Copy a trained Sudoku denoiser's weights into `model`; parts it lacks keep their init.
+    """Copy a trained Sudoku model's weights into `model`: the denoiser's, and the encoder's and
+    prior's where both models have one (so a VMD continues with the latent it learned); parts the
+    source lacks keep their init.
 
     Returns where those weights came from (the source's command and steps), for the metadata.
     """
     source, info = load_checkpoint(path, expect_task=sudoku_task.TASK)
-    own = model.denoiser.state_dict()
-    weights = source.denoiser.state_dict()
-    clash = [k for k, v in weights.items() if k not in own or own[k].shape != v.shape]
-    if clash:
-        raise ValueError(f"{path} does not fit this model's backbone: {clash[:5]}")
-    model.denoiser.load_state_dict(weights, strict=False)
-    log.info("started from %s (%d tensors copied, %d fresh)", path, len(weights), len(own) - len(weights))
+    copied, total = 0, 0
+    for part in ("denoiser", "encoder", "prior"):
+        own_part, source_part = getattr(model, part), getattr(source, part)
+        if own_part is None:
+            continue
+        own = own_part.state_dict()
+        total += len(own)
+        if source_part is None:
+            continue
+        weights = source_part.state_dict()
+        clash = [k for k, v in weights.items() if k not in own or own[k].shape != v.shape]
+        if clash:
+            raise ValueError(f"{path} does not fit this model's backbone: {part} {clash[:5]}")
+        own_part.load_state_dict(weights, strict=False)
+        copied += len(weights)
+    log.info("started from %s (%d tensors copied, %d fresh)", path, copied, total - copied)
     return {"checkpoint": path.name, "command": info.recipe.get("command"), "recipe": info.recipe.get("recipe"),
             "steps_done": info.metrics.get("steps_done")}
 

@@ -65,6 +65,14 @@ class ElboObjective(nn.Module):
         return terms.total, terms.reconstruction, terms.kl
 
 
+def latent_terms(model: DiffusionModel, kl: torch.Tensor, beta: float) -> dict[str, float]:
+    """The log's latent columns, only where they mean something: an MDM has no KL, and a discrete
+    latent (no encoder, no KL weight) reports the information its code carries but no beta."""
+    if not model.config.is_latent:
+        return {}
+    return {"kl": float(kl), **({"beta": beta} if model.config.uses_encoder else {})}
+
+
 def learning_rate(step: int, config: TrainConfig) -> float:
     if step < config.warmup_steps:
         return config.lr * (step + 1) / config.warmup_steps
@@ -149,11 +157,9 @@ def train(
             bar.update(1)
         if rank == 0 and (done % config.log_every == 0 or done == config.steps):
             elapsed = time.time() - window_start
-            record = {
-                "step": done, "loss": float(total.detach()), "recon": float(recon), "kl": float(kl), "beta": beta,
-                "lr": optimizer.param_groups[0]["lr"], "grad_norm": float(grad_norm),
-                "samples_per_s": window_samples / max(elapsed, 1e-9), "time": time.time(),
-            }
+            record = {"step": done, "loss": float(total.detach()), "recon": float(recon), **latent_terms(model, kl, beta),
+                      "lr": optimizer.param_groups[0]["lr"], "grad_norm": float(grad_norm),
+                      "samples_per_s": window_samples / max(elapsed, 1e-9), "time": time.time()}
             window_start, window_samples = time.time(), 0
             if evaluate is not None and config.eval_every and (done % config.eval_every == 0 or done == config.steps):
                 model.eval()
@@ -165,7 +171,8 @@ def train(
             message = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in record.items() if k != "time")
             log.info(message)
             if bar is not None:
-                bar.set_postfix(loss=f"{record['loss']:.3f}", kl=f"{float(kl):.3f}", sps=f"{record['samples_per_s']:.0f}")
+                bar.set_postfix(loss=f"{record['loss']:.3f}", **({"kl": f"{record['kl']:.3f}"} if "kl" in record else {}),
+                                sps=f"{record['samples_per_s']:.0f}")
         out_of_time = deadline is not None and time.time() > deadline
         if world > 1 and deadline is not None:
             flag = torch.tensor([float(out_of_time)], device=device)

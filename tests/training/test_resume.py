@@ -42,6 +42,15 @@ def test_metrics_log_has_loss_terms_and_throughput(tmp_path):
     assert np.isfinite(record["loss"])
 
 
+def test_mdm_log_has_no_latent_columns(tmp_path):
+    import json
+
+    config = TrainConfig(steps=2, batch_size=8, warmup_steps=1, log_every=1)
+    train(tiny_model(latent_dim=0), _batches, config, tmp_path, progress=False)
+    record = json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[-1])
+    assert {"loss", "recon", "lr"} <= set(record) and not {"kl", "beta"} & set(record)
+
+
 def test_kl_weight_is_held_at_zero_then_annealed(tmp_path):
     import json
 

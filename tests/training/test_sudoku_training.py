@@ -148,6 +148,25 @@ def test_a_vmd_with_latent_tokens_can_start_from_a_trained_mdm(tmp_path, pool):
     assert torch.allclose(tuned.denoiser.head.weight, base.denoiser.head.weight, atol=1e-6)
 
 
+def test_a_vmd_continued_from_a_vmd_keeps_its_encoder(tmp_path, pool):
+    from vmdcore.checkpoint import load_checkpoint
+
+    latent = ["--latent-tokens", "2", "--encoder-pool", "cells"]
+    first = tmp_path / "vmd.safetensors"
+    train_main(["sudoku", "--model", "vmd", *TINY, *latent, "--pool", str(pool), "--out", str(first),
+                "--run-dir", str(tmp_path / "first-run"), "--test-limit", "0", "--eval-every", "0", "--half-export", "false"])
+    again = tmp_path / "again.safetensors"
+    train_main(["sudoku", "--model", "vmd", *TINY, *latent, "--steps", "1", "--lr", "1e-9", "--seed", "7",
+                "--init-from", str(first), "--pool", str(pool), "--out", str(again),
+                "--run-dir", str(tmp_path / "again-run"), "--test-limit", "0", "--eval-every", "0", "--half-export", "false"])
+    base, _ = load_checkpoint(first)
+    tuned, info = load_checkpoint(again)
+    assert info.recipe["started_from"]["checkpoint"] == "vmd.safetensors"
+    # Another seed would give another fresh encoder: equal weights mean they were copied.
+    for name, weight in base.encoder.state_dict().items():
+        assert torch.allclose(tuned.encoder.state_dict()[name], weight, atol=1e-6), name
+
+
 def test_a_vmd_with_a_discrete_latent_starts_from_an_mdm_trains_and_evaluates(tmp_path, pool, puzzle_file, capsys):
     from vmdcore.checkpoint import load_checkpoint
 
@@ -163,7 +182,7 @@ def test_a_vmd_with_a_discrete_latent_starts_from_an_mdm_trains_and_evaluates(tm
     assert info.config.latent_components == 3 and "--latent-components 3" in info.recipe["command"]
     assert model.encoder is None and info.metrics["steps_done"] == 3
     logged = [json.loads(line) for line in (tmp_path / "mix-run" / "metrics.jsonl").read_text().splitlines()]
-    assert all(row["kl"] >= 0 for row in logged if "kl" in row)
+    assert logged and all(row["kl"] >= 0 and "beta" not in row for row in logged)  # no KL weight to report
     report = tmp_path / "eval.json"
     eval_main(["sudoku", "--checkpoint", str(out), "--puzzles", str(puzzle_file), "--nfe", "2", "--strategy", "margin",
                "--limit", "4", "--latent-mode", "redraw", "--latent-usage", "--json", str(report)])
