@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from vmdcore.sudoku import augment_batch
-from vmdcore.sudoku.generator import puzzle_seeds, random_solution, remove_clues
+from vmdcore.sudoku.generator import puzzle_seeds, random_grids, random_solution, remove_clues
 from vmdcore.tasks import sudoku as sudoku_task
 
 
@@ -76,6 +76,44 @@ class PuzzleStream:
             fixed = fixed | (rank < extra)
         tokens, _ = sudoku_task.encode(solutions)
         return torch.from_numpy(tokens), torch.from_numpy(fixed)
+
+
+def build_grid_pool(n: int, seed: int, out: Path, chunk: int = 1000) -> Path:
+    """n random complete grids into out (.npz with `grids`); resumes a partial file. Chunk k is
+    random_grids(chunk, seed + k), so a pool of n grids is a prefix of any longer one."""
+    grids = load_grid_pool(out) if out.exists() else np.zeros((0, 81), np.int8)
+    parts = [grids[: len(grids) // chunk * chunk]]
+    started, have = time.time(), len(parts[0])
+    for first in range(have, n, chunk):
+        parts.append(random_grids(min(chunk, n - first), seed + first // chunk))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(".tmp.npz")
+        np.savez_compressed(tmp, grids=np.concatenate(parts).astype(np.int8), seed=seed)
+        tmp.replace(out)
+        done = first + len(parts[-1])
+        print(f"{done}/{n} grids ({(done - have) / (time.time() - started):.0f}/s)", flush=True)
+    return out
+
+
+def load_grid_pool(path: Path) -> np.ndarray:
+    with np.load(path, allow_pickle=False) as data:
+        return data["grids"].astype(np.int8)
+
+
+class GridStream:
+    """Callable batch source of complete grids with every cell maskable (no clues): pool grids
+    under a fresh random symmetry, so each draw is a new grid. Trained on these, a model learns
+    p(grid | any visible cells): generation from an empty board at full mask, completion of a
+    few given cells below it."""
+
+    def __init__(self, grids: np.ndarray) -> None:
+        self.grids = grids
+
+    def __call__(self, n: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        rows = rng.integers(0, len(self.grids), size=n)
+        _, grids = augment_batch(self.grids[rows], self.grids[rows], rng)
+        tokens, _ = sudoku_task.encode(grids)
+        return torch.from_numpy(tokens), torch.zeros(tokens.shape, dtype=torch.bool)
 
 
 class HiddenClues:

@@ -18,6 +18,7 @@ from .generator import (
     generate,
     generate_many,
     puzzle_seeds,
+    random_grids,
     random_solution,
     remove_clues,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "parse_puzzle",
     "parse_puzzle_collection",
     "puzzle_seeds",
+    "random_grids",
     "random_solution",
     "rate",
     "read_puzzle_file",
