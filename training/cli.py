@@ -12,7 +12,7 @@ import torch
 
 from vmdcore.checkpoint import CheckpointError
 
-from . import sudoku_cli, synthetic, text_cli
+from . import sudoku_cli, sudoku_generate_cli, synthetic, text_cli
 
 DEFAULT_CHECKPOINTS = Path(__file__).resolve().parent.parent / "resources" / "checkpoints"
 
@@ -95,6 +95,7 @@ TRAINERS = {
 EVALUATORS = {
     "synthetic": (_add_synthetic_eval, _eval_synthetic),
     "sudoku": (sudoku_cli.add_eval, sudoku_cli.evaluate),
+    "sudoku-generate": (sudoku_generate_cli.add_eval, sudoku_generate_cli.evaluate),
     "text": (text_cli.add_eval, text_cli.evaluate),
 }
 

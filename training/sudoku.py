@@ -19,11 +19,13 @@ from vmdcore.tasks import sudoku as sudoku_task
 
 from . import sudoku_eval
 from .state import restore_weights, saved_step
-from .sudoku_data import HiddenClues, PuzzleStream, build_pool, load_pool
+from .sudoku_data import GridStream, HiddenClues, PuzzleStream, build_grid_pool, build_pool, load_grid_pool, load_pool
+from .sudoku_generate import generation_probe
 from .trainer import TrainConfig, distributed_context, train
 
 log = logging.getLogger("vmd.sudoku")
 LATENT_INITS = ("small", "unit")
+DATA_KINDS = ("puzzles", "grids")
 VALIDATION_SIZE = 256
 
 
@@ -46,6 +48,8 @@ class SudokuRecipe:
     prior_share: share of each batch reconstructed from a prior draw of z (LossConfig).
     latent_components, mixture_layers: a discrete latent instead (ModelConfig); the KL and
     encoder settings then do not apply.
+    data: "puzzles" (solve: unique-solution puzzles, their clues fixed) or "grids" (generate:
+    random complete grids, every cell maskable; pool_size then counts grids).
     """
 
     d_model: int = 128
@@ -80,6 +84,7 @@ class SudokuRecipe:
     pool_size: int = 8000
     pool_seed: int = 12345
     seed: int = 0
+    data: str = "puzzles"
 
     def model_config(self, kind: str):
         return sudoku_task.model_config(
@@ -101,6 +106,11 @@ class SudokuRecipe:
                             prior_share=self.prior_share),
             seed=self.seed, log_every=log_every, eval_every=eval_every, bf16=self.bf16, save_every_s=120.0,
         )
+
+
+def checkpoint_name(kind: str, recipe: SudokuRecipe) -> str:
+    """sudoku-mdm / sudoku-vmd for solving, sudoku-gen-mdm / sudoku-gen-vmd for generating."""
+    return f"sudoku-gen-{kind}" if recipe.data == "grids" else f"sudoku-{kind}"
 
 
 def validation_probe(puzzles: np.ndarray, nfes=(5, 20)):
@@ -155,15 +165,22 @@ def train_sudoku(
     how many of the planned steps were done; the same command continues the run later.
     """
     rank, world = distributed_context()
+    if recipe.data not in DATA_KINDS:
+        raise ValueError(f"data must be one of {DATA_KINDS}, not {recipe.data!r}")
     if rank == 0:
-        build_pool(recipe.pool_size, recipe.pool_seed, pool_path)
+        (build_grid_pool if recipe.data == "grids" else build_pool)(recipe.pool_size, recipe.pool_seed, pool_path)
     if world > 1:
         torch.distributed.barrier()
-    puzzles, solutions = load_pool(pool_path)
-    held_out = slice(len(puzzles) - min(VALIDATION_SIZE, len(puzzles) // 5), None)
-    stream = PuzzleStream(puzzles[: held_out.start], solutions[: held_out.start], recipe.extra_clues)
-    if recipe.hide_clues_fraction > 0 or recipe.hidden_clue_share > 0:
-        stream = HiddenClues(stream, int(recipe.hide_clues_fraction * recipe.steps), recipe.hidden_clue_share, saved_step(run_dir))
+    if recipe.data == "grids":
+        stream, probe, pool_note = GridStream(load_grid_pool(pool_path)), generation_probe(), "random complete grids"
+        test_file = None  # a generation model is scored by vmd-eval sudoku-generate, not by solving
+    else:
+        puzzles, solutions = load_pool(pool_path)
+        held_out = slice(len(puzzles) - min(VALIDATION_SIZE, len(puzzles) // 5), None)
+        stream = PuzzleStream(puzzles[: held_out.start], solutions[: held_out.start], recipe.extra_clues)
+        if recipe.hide_clues_fraction > 0 or recipe.hidden_clue_share > 0:
+            stream = HiddenClues(stream, int(recipe.hide_clues_fraction * recipe.steps), recipe.hidden_clue_share, saved_step(run_dir))
+        probe, pool_note = validation_probe(puzzles[held_out]), "generated puzzles"
     config = recipe.model_config(kind)
     model = build_model(config, seed=recipe.seed)
     if recipe.latent_init == "unit":
@@ -178,7 +195,7 @@ def train_sudoku(
     if minutes is None or minutes > 0:
         train(
             model, stream, recipe.train_config(eval_every, log_every=50), run_dir,
-            evaluate=validation_probe(puzzles[held_out]), device=target, deadline=deadline,
+            evaluate=probe, device=target, deadline=deadline,
             extra_state={"recipe": asdict(recipe), "kind": kind},
         )
     else:  # --minutes 0: export the run's saved state as it is, without training
@@ -196,8 +213,8 @@ def train_sudoku(
         metrics["test_file"] = test_file.name
         metrics["test"] = [s.to_dict() for s in scores]
     info = CheckpointInfo(
-        task=sudoku_task.TASK, config=config, vocabulary=sudoku_task.VOCABULARY, name=f"sudoku-{kind}",
-        recipe={"command": command, "recipe": asdict(recipe), "pool": f"{recipe.pool_size} generated puzzles, seed {recipe.pool_seed}, "
+        task=sudoku_task.TASK, config=config, vocabulary=sudoku_task.VOCABULARY, name=checkpoint_name(kind, recipe),
+        recipe={"command": command, "recipe": asdict(recipe), "pool": f"{recipe.pool_size} {pool_note}, seed {recipe.pool_seed}, "
                 "random symmetry per draw", "parameters": model.parameter_count(),
                 **({"started_from": origin} if origin else {})},
         metrics=metrics,

@@ -19,7 +19,7 @@ from vmdcore.sudoku import PuzzleFormatError, read_puzzle_file
 from vmdcore.tasks import sudoku as sudoku_task
 
 from . import sudoku_eval
-from .sudoku import LATENT_INITS, SudokuRecipe, train_sudoku
+from .sudoku import DATA_KINDS, LATENT_INITS, SudokuRecipe, checkpoint_name, train_sudoku
 from .sudoku_failures import failure_modes, format_failure_modes, one_by_one_accuracy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,7 @@ TESTSET = ROOT / "resources" / "puzzles" / "testset.csv"
 CHECKPOINTS = ROOT / "resources" / "checkpoints"
 STRATEGY_NAMES = ("random", "top-prob", "margin", "entropy")
 RECIPE_CHOICES = {"latent_prior": LATENT_PRIORS, "encoder_pool": ENCODER_POOLS, "latent_init": LATENT_INITS,
-                  "kl_weighting": KL_WEIGHTINGS}
+                  "kl_weighting": KL_WEIGHTINGS, "data": DATA_KINDS}
 
 
 def add_train(sub) -> None:
@@ -45,7 +45,7 @@ def add_train(sub) -> None:
     p.add_argument("--eval-every", type=int, default=500)
     p.add_argument("--out", type=Path, help="default: resources/checkpoints/sudoku-MODEL.safetensors")
     p.add_argument("--run-dir", type=Path, help="default: runs/sudoku-MODEL")
-    p.add_argument("--pool", type=Path, default=Path("runs/sudoku-pool.npz"))
+    p.add_argument("--pool", type=Path, default=None, help="default: runs/sudoku-pool.npz, or runs/sudoku-grids.npz with --data grids")
     p.add_argument("--test-file", type=Path, default=TESTSET)
     p.add_argument("--test-limit", type=int, default=1000)
     p.add_argument("--device", default=None, help="cpu, cuda, mps (default: the best available)")
@@ -55,9 +55,11 @@ def add_train(sub) -> None:
 def train(args, command: str) -> None:
     overrides = {f.name: getattr(args, f.name) for f in fields(SudokuRecipe) if getattr(args, f.name) is not None}
     recipe = SudokuRecipe(**overrides)
-    out = args.out or CHECKPOINTS / f"sudoku-{args.model}.safetensors"
-    run_dir = args.run_dir or Path("runs") / f"sudoku-{args.model}"
-    train_sudoku(args.model, recipe, out, run_dir, args.pool, command, args.minutes, args.eval_every,
+    name = checkpoint_name(args.model, recipe)
+    out = args.out or CHECKPOINTS / f"{name}.safetensors"
+    run_dir = args.run_dir or Path("runs") / name
+    pool = args.pool or Path("runs") / ("sudoku-grids.npz" if recipe.data == "grids" else "sudoku-pool.npz")
+    train_sudoku(args.model, recipe, out, run_dir, pool, command, args.minutes, args.eval_every,
                  args.test_file if args.test_limit > 0 else None, args.test_limit, args.device)
 
 
