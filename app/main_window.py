@@ -105,7 +105,8 @@ class MainWindow(QMainWindow):
             edit_menu.addSeparator() if name is None else edit_menu.addAction(act[name])
 
         model_menu = bar.addMenu("&Model")
-        for name in ("solve", "stop", None, "open_mdm", "open_vmd", "bundled"):
+        for name in ("mode_solve", "mode_generate", None, "solve", "stop", "redraw_z_sudoku", "gallery", "make_puzzle", None,
+                     "open_mdm", "open_vmd", "bundled"):
             model_menu.addSeparator() if name is None else model_menu.addAction(act[name])
 
         text_menu = bar.addMenu("&Text")
@@ -254,6 +255,9 @@ QGroupBox {{ font-weight: 600; border: 1px solid {t.border}; border-radius: 6px;
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {t.text}; }}
 QPushButton[primary="true"] {{ background: {t.accent}; color: {'#0B0D10' if t.dark else '#FFFFFF'}; font-weight: 600;
     border: 1px solid {t.accent}; border-radius: 4px; padding: 5px 12px; }}
+QPushButton[mode="true"] {{ background: {t.panel}; color: {t.text}; border: 1px solid {t.border}; border-radius: 4px; padding: 5px 12px; }}
+QPushButton[mode="true"]:checked {{ background: {t.accent}; color: {'#0B0D10' if t.dark else '#FFFFFF'}; font-weight: 600; border-color: {t.accent}; }}
+QPushButton[mode="true"]:disabled {{ color: {t.muted}; }}
 QPushButton[primary="true"]:disabled {{ background: {t.border}; color: {t.muted}; border-color: {t.border}; }}
 QScrollArea#side_scroll, QWidget#side_panel {{ background: transparent; }}
 """

@@ -64,6 +64,7 @@ class SamplerControls(QWidget):
         self._choices = tuple(choices)
         self._wording = wording
         form = QFormLayout(self)
+        self._form = form
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
@@ -188,6 +189,10 @@ class SamplerControls(QWidget):
         if current is None or not _select(self.strategy, current):
             _select(self.strategy, "margin")
         self._changed()
+
+    def set_temperature_visible(self, visible: bool) -> None:
+        """Hide the shared temperature where the view sets one per model instead."""
+        self._form.setRowVisible(self.temperature, visible)
 
     def set_max_nfe(self, open_cells: int) -> None:
         """NFE ranges over 1..open cells (one cell per step at most is as fine as it gets)."""

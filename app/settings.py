@@ -39,6 +39,12 @@ class AppSettings:
     checkpoint_mdm: str = ""
     checkpoint_vmd: str = ""
     last_dir: str = ""
+    # Generate mode of the Sudoku tab (defaults as app/sudoku/generation.py).
+    sudoku_mode: str = "solve"
+    generate_start: str = "empty"
+    generate_clues: int = 17
+    generate_temperature_mdm: float = 1.0
+    generate_temperature_vmd: float = 0.0
     # The Text tab ("" / 0 mean: the tab's own default).
     text_prompt: str = ""
     text_length: int = 0

@@ -57,9 +57,12 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def describe(analysis: PuzzleAnalysis, name: str, bad_colour: str, good_colour: str) -> str:
-    """Rich text for the side panel: clue count, clashing clues, and the solution count."""
+def describe(analysis: PuzzleAnalysis, name: str, bad_colour: str, good_colour: str, generating: bool = False) -> str:
+    """Rich text for the side panel: clue count, clashing clues, and the solution count. When
+    generating, several solutions are the point: each grid is judged by validity instead."""
     a = analysis
+    if a.clues == 0 and generating:
+        return "Empty grid: the models write a whole Sudoku, judged by validity (each row, column and box holds 1–9 once)."
     if a.clues == 0:
         return "Empty board. Type digits, paste (Ctrl+V), open a file, pick from the library, or let the models write a whole Sudoku."
     bad = f"color:{bad_colour}; font-weight:600"
@@ -76,7 +79,9 @@ def describe(analysis: PuzzleAnalysis, name: str, bad_colour: str, good_colour: 
     elif a.solutions == 0:
         lines.append(f"<span style='{bad}'>✗ No solution: these clues cannot be completed.</span>")
     elif a.solutions == 1:
-        lines.append(f"<span style='{good}'>✓ Exactly one solution.</span>")
+        lines.append(f"<span style='{good}'>✓ Exactly one solution{': the only valid grid' if generating else ''}.</span>")
+    elif generating:
+        lines.append(f"<span style='{good}'>✓ Many completions: generation judges each grid by validity, not by one solution.</span>")
     else:
         lines.append(f"<span style='color:{bad_colour}'>⚠ Several solutions: any valid completion counts as solved.</span>")
     return "<br>".join(lines)

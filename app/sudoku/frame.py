@@ -52,5 +52,23 @@ class BoardFrame:
         )
 
     @classmethod
+    def generated(cls, start: np.ndarray, grid: np.ndarray, conflicts: np.ndarray) -> "BoardFrame":
+        """A finished sample (a gallery grid): the start's clues, the rest written by a model."""
+        start = np.asarray(start, dtype=np.int8).reshape(CELLS)
+        grid = np.asarray(grid, dtype=np.int8).reshape(CELLS)
+        written = (grid > 0) & (start == 0)
+        return cls(
+            digits=grid,
+            clues=start > 0,
+            conflicts=np.asarray(conflicts, dtype=bool),
+            confidence=np.where(written, 1.0, 0.0).astype(np.float32),
+            committed=_none_bool(),
+            ghosts=np.zeros(CELLS, dtype=np.int8),
+            ghost_confidence=np.zeros(CELLS, dtype=np.float32),
+            remasked=_none_bool(),
+            model=True,
+        )
+
+    @classmethod
     def empty(cls) -> "BoardFrame":
         return cls.from_puzzle(np.zeros(CELLS, dtype=np.int8))

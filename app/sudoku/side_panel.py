@@ -1,5 +1,6 @@
-"""The Sudoku tab's side panel: puzzle sources and facts, decoding controls, display options,
-and the colour legend. It only lays out widgets; the tab wires them to behaviour."""
+"""The Sudoku tab's side panel: the Solve / Generate switch, puzzle sources and facts, decoding
+controls (with Generate mode's own rows), the puzzle maker, display options and the colour
+legend. It only lays out widgets; the tab wires them to behaviour."""
 
 from __future__ import annotations
 
@@ -7,18 +8,43 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QCheckBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..sampler_controls import SamplerControls
 from ..theme import Theme
+from .generate_panel import GenerateButtons, GenerateControls, ModeSwitch, PuzzleMaker
 from .legend import Legend
 
 OPTIONS = {"ghosts": "Ghost guesses", "conflicts": "Conflicts", "peers": "Row, column, box", "same_digit": "Same digit"}
 WIDTH = 360
 
 
+def align_labels(*hosts: QWidget) -> None:
+    """Stacked forms read as one when their labels take the same width."""
+    forms = [host.layout() for host in hosts]
+    labels = [form.itemAt(row, QFormLayout.ItemRole.LabelRole) for form in forms for row in range(form.rowCount())]
+    widgets = [item.widget() for item in labels if item is not None and item.widget() is not None]
+    width = max((w.sizeHint().width() for w in widgets), default=0)
+    for widget in widgets:
+        widget.setMinimumWidth(width)
+
+
 class SidePanel(QScrollArea):
-    def __init__(self, actions: Mapping[str, QAction], theme: Theme, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, actions: Mapping[str, QAction], lanes: Mapping[str, tuple[str, str]], theme: Theme, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("side_scroll")
         inner = QWidget(self)
@@ -27,10 +53,13 @@ class SidePanel(QScrollArea):
         layout.setContentsMargins(0, 0, 6, 0)
         layout.setSpacing(8)
 
+        self.mode_switch = ModeSwitch(inner)
+        layout.addWidget(self.mode_switch)
+
         puzzle_box = QGroupBox("Puzzle", inner)
         pl = QVBoxLayout(puzzle_box)
         row = QHBoxLayout()
-        for name, label in (("library", "Library…"), ("generate", "Generate…"), ("open", "Open…")):
+        for name, label in (("library", "Library…"), ("generate", "Generate…"), ("open", "Open…"), ("save", "Save…")):
             button = QPushButton(label, puzzle_box)
             button.setObjectName(f"button_{name}")
             button.setToolTip(actions[name].toolTip())
@@ -47,10 +76,13 @@ class SidePanel(QScrollArea):
         pl.addWidget(self.puzzle_info)
         layout.addWidget(puzzle_box)
 
-        solve_box = QGroupBox("Solve", inner)
+        self.solve_box = solve_box = QGroupBox("Solve", inner)
         sl = QVBoxLayout(solve_box)
         self.controls = SamplerControls(solve_box)
+        self.generate_controls = GenerateControls(lanes, solve_box)
+        sl.addWidget(self.generate_controls.start_rows)
         sl.addWidget(self.controls)
+        sl.addWidget(self.generate_controls.temperature_rows)
         row = QHBoxLayout()
         self.solve_button = QPushButton("Solve", solve_box)
         self.solve_button.setObjectName("solve_button")
@@ -63,7 +95,12 @@ class SidePanel(QScrollArea):
         row.addWidget(self.solve_button, 2)
         row.addWidget(self.stop_button, 1)
         sl.addLayout(row)
+        self.generate_buttons = GenerateButtons(solve_box)
+        sl.addWidget(self.generate_buttons)
         layout.addWidget(solve_box)
+
+        self.maker = PuzzleMaker(lanes, inner)
+        layout.addWidget(self.maker)
 
         show_box = QGroupBox("Show", inner)
         shl = QGridLayout(show_box)
@@ -94,6 +131,18 @@ class SidePanel(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # Room for the vertical scroll bar, so a short window scrolls instead of clipping.
         self.setFixedWidth(WIDTH + self.verticalScrollBar().sizeHint().width())
+
+        self.set_mode("solve")
+
+    def set_mode(self, mode: str) -> None:
+        generating = mode == "generate"
+        self.mode_switch.set_mode(mode)
+        self.solve_box.setTitle("Generate" if generating else "Solve")
+        self.solve_button.setText("Generate" if generating else "Solve")
+        self.controls.set_temperature_visible(not generating)
+        align_labels(self.controls, *(self.generate_controls.rows() if generating else ()))
+        for widget in (*self.generate_controls.rows(), self.generate_buttons, self.maker):
+            widget.setVisible(generating)
 
     def set_theme(self, theme: Theme) -> None:
         self.legend.set_theme(theme)

@@ -1,18 +1,19 @@
 """The right-hand side of the Sudoku tab: a banner for missing models, one LaneView per model
-side by side, the per-step plot under them, and the timeline bar. Everything the PNG and GIF
-exports show."""
+side by side, the per-step plot under them (in Generate mode, beside the gallery on a second
+page), and the timeline bar. Everything the PNG and GIF exports show."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from ..banner import Banner
 from ..plots import SeriesStyle, StepPlot, overlap_width
 from ..theme import Theme
 from ..timeline import Playback, TimelineBar
+from .gallery import Gallery
 from .lane_view import LaneView
 from .record import SolveRecord
 
@@ -59,7 +60,14 @@ class SolveView(QWidget):
                 f"{lane}.conflicts", SeriesStyle(f"{title} conflicting cells (right)", colour, width=3.0, fill_alpha=0.18, axis="right")
             )
             self.plot.add_series(f"{lane}.masked", SeriesStyle(f"{title} masked cells (left)", colour, width=overlap_width(index), dashed=True))
-        self.splitter.addWidget(self.plot)
+        self.bottom = QTabWidget(self.splitter)
+        self.bottom.setObjectName("view_bottom")
+        self.bottom.setDocumentMode(True)
+        self.bottom.addTab(self.plot, "Steps")
+        self.gallery = Gallery(lanes, theme, self.bottom)
+        self.bottom.addTab(self.gallery, "Gallery")
+        self.bottom.currentChanged.connect(lambda _: self.fit_splitter())
+        self.splitter.addWidget(self.bottom)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
         self._splitter_user_set = False
@@ -68,6 +76,7 @@ class SolveView(QWidget):
 
         self.timeline = TimelineBar(playback, self)
         layout.addWidget(self.timeline)
+        self.set_mode(False)
 
     # -- lanes -------------------------------------------------------------------------------
     def show_lanes(self, lanes: Iterable[str]) -> None:
@@ -89,6 +98,18 @@ class SolveView(QWidget):
     def _sync_selection(self, cell: int) -> None:
         for view in self.lane_views.values():
             view.board.select(cell)
+
+    # -- mode and gallery --------------------------------------------------------------------
+    def set_mode(self, generating: bool) -> None:
+        """The gallery's page (and the page tabs) only in Generate mode."""
+        self.bottom.tabBar().setVisible(generating)
+        self.bottom.setTabVisible(1, generating)
+        if not generating:
+            self.bottom.setCurrentIndex(0)
+        self.fit_splitter()
+
+    def show_page(self, gallery: bool) -> None:
+        self.bottom.setCurrentIndex(1 if gallery else 0)
 
     # -- plot --------------------------------------------------------------------------------
     def refresh_plot(self, records: Mapping[str, SolveRecord]) -> None:
@@ -125,6 +146,8 @@ class SolveView(QWidget):
         if total <= 0:
             return
         plot_min = self.plot.minimumSizeHint().height() + 40
+        if self.bottom.currentWidget() is self.gallery:
+            plot_min = self.gallery.ideal_height() + self.bottom.tabBar().sizeHint().height()
         lanes = min(visible[0].ideal_height(lane_width), max(total - plot_min, total // 2))
         self.splitter.setSizes([lanes, total - lanes])
 
@@ -137,5 +160,6 @@ class SolveView(QWidget):
         for view in self.lane_views.values():
             view.set_theme(theme)
         self.plot.apply_theme(theme)
+        self.gallery.set_theme(theme)
         self.timeline.set_colour(theme.text)
         self.banner.set_theme(theme)

@@ -1,8 +1,9 @@
-"""The Sudoku tab: edit a puzzle, solve it with MDM and/or VMD, watch and step through the solve.
+"""The Sudoku tab: edit a puzzle, solve it with MDM and/or VMD, watch and step through the solve;
+or, in Generate mode (generate_mode.py), let the generation models write whole grids.
 
-Two states: editing (no solve shown; the boards show the puzzle and take edits) and viewing
-(a solve, running or done, is shown on the timeline). Changing the puzzle while viewing
-discards the solve; changing it while a solve runs is refused until it is stopped.
+Two states: editing (no run shown; the boards show the puzzle, or the generation's start, and
+take edits) and viewing (a run, going or done, is shown on the timeline). Changing the puzzle
+while viewing discards the run; changing it while a run goes is refused until it is stopped.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import numpy as np
 import shiboken6
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QImage, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QImage, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QWidget
 from vmdcore.sudoku import PuzzleFormatError, format_line, parse_puzzle
 from vmdcore.tasks.sudoku import encode
@@ -29,6 +30,9 @@ from ..worker import Engine, LoadRequest, ModelSummary, RunRequest, RunResult, S
 from .analysis import PuzzleAnalysis, describe, full_analysis, quick_analysis
 from .document import PuzzleDocument
 from .frame import CELLS, BoardFrame
+from .generate_mode import GenerateMode, generation_key, generation_lane
+from .generate_panel import MODES
+from .generation import clashes_text, generation_verdict
 from .record import SolveRecord, verdict
 from .side_panel import SidePanel
 from .sources import PuzzleSources
@@ -52,20 +56,21 @@ def model_key(lane: str) -> str:
 
 
 def lane_of(key: str) -> str | None:
+    """The solving lane of an engine key (None for any other key, a generation model's too)."""
     prefix = f"{TASK}/"
-    return key[len(prefix):] if key.startswith(prefix) else None
+    lane = key[len(prefix):] if key.startswith(prefix) else None
+    return lane if lane in LANES else None
 
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class SudokuTab(QWidget, StreamedRun):
+class SudokuTab(QWidget, StreamedRun, GenerateMode):
     statusMessage = Signal(str, int)
     stepTimeChanged = Signal(str)
     settingsChanged = Signal()
     LANE_NAMES = LANES
-    RUN_NOUN = "solve"
 
     def __init__(self, engine: Engine, settings: AppSettings, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +90,8 @@ class SudokuTab(QWidget, StreamedRun):
         self._pending_loads: set[str] = set()
         self._from_saved: set[str] = set()
         self._engine_ready = False
+        self._engine_started = False
+        self._init_generation()
         self._checkpoint_paths = {"mdm": settings.checkpoint_mdm, "vmd": settings.checkpoint_vmd}
 
         self.sources = PuzzleSources(
@@ -128,6 +135,15 @@ class SudokuTab(QWidget, StreamedRun):
             [QKeySequence("Ctrl+Return"), QKeySequence("F5")]
         )
         a("stop", "S&top", self.stop, "Esc", "Stop the running solve after its current step")
+        modes = QActionGroup(self)
+        for mode, text in (("solve", "Solve &mode"), ("generate", "Ge&nerate mode")):
+            action = a(f"mode_{mode}", text, lambda _=False, m=mode: self.set_mode(m), None, MODES[mode][1])
+            action.setCheckable(True)
+            modes.addAction(action)
+        self.actions_by_name["mode_solve"].setChecked(True)
+        a("redraw_z_sudoku", "&Redraw z", self.redraw_z, "Ctrl+Shift+R", "Generate again from the same start with a new seed (a new z)")
+        a("gallery", "Sample a ga&llery", self.sample_gallery, None, "Sample 8 grids per model from the same start")
+        a("make_puzzle", "Make a &puzzle from this grid", self.make_puzzle_from_grid, None, "A unique-solution puzzle from the shown grid")
         a("open_mdm", "Open &MDM checkpoint…", lambda: self.open_checkpoint_dialog("mdm"))
         a("open_vmd", "Open &VMD checkpoint…", lambda: self.open_checkpoint_dialog("vmd"))
         a("bundled", "Use &bundled checkpoints", self.use_bundled_checkpoints)
@@ -149,7 +165,7 @@ class SudokuTab(QWidget, StreamedRun):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(10)
-        self.side = SidePanel(self.actions_by_name, self.theme, self)
+        self.side = SidePanel(self.actions_by_name, LANES, self.theme, self)
         layout.addWidget(self.side)
         self.view = SolveView(LANES, self.playback, self.theme, self)
         layout.addWidget(self.view, 1)
@@ -167,6 +183,9 @@ class SudokuTab(QWidget, StreamedRun):
         self.solve_button = self.side.solve_button
         self.stop_button = self.side.stop_button
         self.option_boxes = self.side.option_boxes
+        self.generate_controls = self.side.generate_controls
+        self.maker = self.side.maker
+        self.gallery = self.view.gallery
         self.legend = self.side.legend
         self.lane_views = self.view.lane_views
         self.plot = self.view.plot
@@ -197,6 +216,7 @@ class SudokuTab(QWidget, StreamedRun):
         e.stepReady.connect(self._step_ready)
         e.runFinished.connect(self._run_finished)
         e.runFailed.connect(self._run_failed)
+        self._connect_generation()
 
     def _restore(self, s: AppSettings) -> None:
         self.controls.apply(s.models, s.strategy, s.nfe, s.temperature, s.seed, s.latent_mode)
@@ -210,6 +230,9 @@ class SudokuTab(QWidget, StreamedRun):
             except PuzzleFormatError:
                 log.warning("ignoring the saved puzzle, it does not parse")
         self.document.reset(parse_puzzle(STARTER) if grid is None else grid)
+        self.generate_controls.apply(s.generate_start, s.generate_clues, {"mdm": s.generate_temperature_mdm, "vmd": s.generate_temperature_vmd})
+        if s.sudoku_mode == "generate":
+            self.set_mode("generate")
         self.controls.nfe.setValue(s.nfe)
         if s.splitter:
             self.view.restore_splitter(s.splitter)
@@ -233,6 +256,11 @@ class SudokuTab(QWidget, StreamedRun):
             checkpoint_mdm=self._checkpoint_paths["mdm"],
             checkpoint_vmd=self._checkpoint_paths["vmd"],
             last_dir=self.sources.last_dir,
+            sudoku_mode=self.mode,
+            generate_start=self.generate_controls.choice().choice,
+            generate_clues=self.generate_controls.clues.value(),
+            generate_temperature_mdm=self.generate_controls.temperature("mdm"),
+            generate_temperature_vmd=self.generate_controls.temperature("vmd"),
         )
 
     # ------------------------------------------------------------------------------------------
@@ -251,12 +279,16 @@ class SudokuTab(QWidget, StreamedRun):
             chosen = override or saved
             path = chosen or str(paths.bundled_checkpoint(lane, TASK))
             self._load(lane, path, bundled=not chosen, interactive=False)
+        self._engine_started = True
+        if self.generating:
+            self._load_generation_models()
 
     def _load(self, lane: str, path: str, bundled: bool, interactive: bool) -> None:
         if interactive:
             self._interactive_loads.add(lane)
         self._pending_loads.add(lane)
-        self.lane_views[lane].set_model_text("loading model…", True)
+        if not self.generating:
+            self.lane_views[lane].set_model_text("loading model…", True)
         self.engine.load(LoadRequest(model_key(lane), str(path), TASK, lane, bundled))
         self._update_actions()
 
@@ -264,6 +296,9 @@ class SudokuTab(QWidget, StreamedRun):
         """Load a user-chosen checkpoint; a failure is shown in a message box."""
         if self.engine.busy:
             self.statusMessage.emit("Stop the running solve before changing models.", 5000)
+            return
+        if self.generating:
+            self._load_generation(lane, path, bundled=False, interactive=True)
             return
         self._load(lane, path, bundled=False, interactive=True)
 
@@ -275,12 +310,15 @@ class SudokuTab(QWidget, StreamedRun):
             self.load_checkpoint(lane, path)
 
     def use_bundled_checkpoints(self) -> None:
+        if self.generating:
+            self._load_generation_models(again=True)
+            return
         for lane in LANES:
             self._checkpoint_paths[lane] = ""
             self._load(lane, str(paths.bundled_checkpoint(lane, TASK)), bundled=True, interactive=True)
 
     def _banner_open(self) -> None:
-        missing = [lane for lane in LANES if lane not in self.models]
+        missing = [lane for lane in LANES if lane not in self._lane_models()]
         if missing:
             self.open_checkpoint_dialog(missing[0])
 
@@ -293,8 +331,20 @@ class SudokuTab(QWidget, StreamedRun):
         self.view.show_banner(_escape(message), None)
         messages.show_error(self, "Model engine", message)
 
+    def _lane_models(self) -> dict[str, ModelSummary]:
+        """The models of the mode shown (solving or generation), by lane."""
+        return self.generation_models() if self.generating else self.models
+
+    def _lane_errors(self) -> dict[str, str]:
+        return self.generation_errors() if self.generating else self.model_errors
+
     def _show_model_text(self, lane: str) -> None:
-        self.lane_views[lane].show_model(self.models.get(lane), error=self.model_errors.get(lane, ""))
+        view = self.lane_views[lane]
+        loading = self.generation_loading(lane) if self.generating else lane in self._pending_loads
+        if loading:
+            view.set_model_text("loading model…", True)
+        else:
+            view.show_model(self._lane_models().get(lane), error=self._lane_errors().get(lane, ""))
 
     def _model_loaded(self, summary: ModelSummary) -> None:
         lane = lane_of(summary.key)
@@ -344,11 +394,13 @@ class SudokuTab(QWidget, StreamedRun):
         self._update_actions()
 
     def _update_banner(self) -> None:
-        missing = [lane for lane in LANES if lane not in self.models and lane in self.model_errors]
+        models, errors = self._lane_models(), self._lane_errors()
+        missing = [lane for lane in LANES if lane not in models and lane in errors]
         if not missing:
             self.view.hide_banner()
             return
-        lines = [f"<b>No {LANES[lane][0]} model.</b> {_escape(self.model_errors[lane])}" for lane in missing]
+        noun = " generation" if self.generating else ""
+        lines = [f"<b>No {LANES[lane][0]}{noun} model.</b> {_escape(errors[lane])}" for lane in missing]
         menu_hint = " or ".join(f"Model ▸ Open {LANES[lane][0]} checkpoint…" for lane in missing)
         lines.append(f"Open a checkpoint with {menu_hint}.")
         self.view.show_banner("<br>".join(lines), f"Open {LANES[missing[0]][0]} checkpoint…")
@@ -357,23 +409,34 @@ class SudokuTab(QWidget, StreamedRun):
     # puzzle editing
     @property
     def running(self) -> bool:
-        return self._run_id is not None
+        return self._run_id is not None or self._gallery_run is not None
+
+    @property
+    def RUN_NOUN(self) -> str:  # noqa: N802 - StreamedRun's name
+        return "generation" if self.generating else "solve"
 
     def _may_edit(self) -> bool:
-        """Edits are refused while a solve runs and discard a finished solve."""
+        """Edits are refused while a run goes and discard a finished run."""
         if self.running:
-            self.statusMessage.emit("A solve is running: stop it (Esc) before changing the puzzle.", 5000)
+            self.statusMessage.emit(f"A {self.RUN_NOUN} is running: stop it (Esc) before changing the puzzle.", 5000)
             return False
         if self.viewing:
             self._leave_run()
-            self.statusMessage.emit("Puzzle changed: the solve was discarded.", 4000)
+            self.statusMessage.emit(f"Puzzle changed: the {self.RUN_NOUN} was discarded.", 4000)
         return True
 
     def _cell_edited(self, cell: int, digit: int) -> None:
         if self.analysis.grid[cell] == digit and not self.viewing:
             return
-        if self._may_edit():
-            self.document.set_cell(cell, digit)
+        if not self._may_edit():
+            return
+        if self.generating and self.generate_controls.choice().choice != "board":
+            # Typing starts from what the board shows: the empty grid or the random clues.
+            grid = self.analysis.grid.copy()
+            grid[cell] = digit
+            self.document.replace(grid, "Edit the start")
+            return
+        self.document.set_cell(cell, digit)
 
     def set_puzzle(self, grid: np.ndarray, text: str = "Load puzzle", name: str = "") -> bool:
         if not self._may_edit():
@@ -401,7 +464,14 @@ class SudokuTab(QWidget, StreamedRun):
 
     def _document_changed(self) -> None:
         self.settingsChanged.emit()
-        grid = self.document.grid
+        if self.generating:
+            self.generate_controls.set_start("board")
+        self._board_changed()
+
+    def _board_changed(self) -> None:
+        """The grid the boards start from changed (the puzzle, the generation's start, the mode)."""
+        grid = self._start_grid()
+        self._start_moved(grid)
         self.analysis = quick_analysis(grid)
         self.controls.set_max_nfe(self.analysis.empty)
         self._show_puzzle()
@@ -418,7 +488,7 @@ class SudokuTab(QWidget, StreamedRun):
         self.analysis = result
         self._describe_puzzle()
         for record in self.records.values():
-            if record.solution is None and result.solution is not None and np.array_equal(record.puzzle, result.grid):
+            if not self.generating and record.solution is None and result.solution is not None and np.array_equal(record.puzzle, result.grid):
                 record.solution = result.solution
         self._show_position(self.playback.position)
 
@@ -427,50 +497,69 @@ class SudokuTab(QWidget, StreamedRun):
         self.puzzle_info.setText(f"Could not analyse the puzzle: {_escape(str(exc))}")
 
     def _describe_puzzle(self) -> None:
-        self.puzzle_info.setText(describe(self.analysis, self.document.name, self.theme.conflict, self.theme.ok))
+        self.puzzle_info.setText(describe(self.analysis, self._start_name(), self.theme.conflict, self.theme.ok, self.generating))
 
     # ------------------------------------------------------------------------------------------
     # solving
-    def solve(self) -> None:
+    def _ready_lanes(self, title: str) -> tuple[str, ...] | None:
+        """The chosen lanes when a run may start from the shown board; otherwise None, said why."""
         if self.running:
-            return
+            return None
         lanes = self.controls.lanes()
-        missing = [LANES[lane][0] for lane in lanes if lane not in self.models]
+        models = self._lane_models()
+        missing = [LANES[lane][0] for lane in lanes if lane not in models]
         if missing:
             names = " and ".join(missing)
-            detail = "; ".join(self.model_errors.get(lane, "still loading") for lane in lanes if lane not in self.models)
-            messages.show_error(self, "Solve", f"No {names} model is loaded ({detail}).\nOpen a checkpoint from the Model menu.")
-            return
-        grid = self.document.grid
-        empty = int(np.count_nonzero(grid == 0))
-        if empty == 0:
-            self.statusMessage.emit("The board is full: there is nothing to solve.", 4000)
-            return
+            errors = self._lane_errors()
+            detail = "; ".join(errors.get(lane, "still loading") for lane in lanes if lane not in models)
+            noun = " generation" if self.generating else ""
+            messages.show_error(self, title, f"No {names}{noun} model is loaded ({detail}).\nOpen a checkpoint from the Model menu.")
+            return None
+        if not np.count_nonzero(self._start_grid() == 0):
+            self.statusMessage.emit(f"The board is full: there is nothing to {'generate' if self.generating else 'solve'}.", 4000)
+            return None
+        return lanes
+
+    def _request(self, lanes: tuple[str, ...], grid: np.ndarray, batch: int = 1) -> RunRequest:
+        """A run of `lanes` from `grid` (`batch` copies of it) with the chosen decoding."""
         settings = self.controls.settings()
-        sampler = SamplerSettings(**{**settings.as_dict(), "nfe": min(settings.nfe, empty)})
-        tokens, fixed = encode(grid[None, :])
-        request = RunRequest(
+        sampler = SamplerSettings(**{**settings.as_dict(), "nfe": min(settings.nfe, int(np.count_nonzero(grid == 0)))})
+        tokens, fixed = encode(np.repeat(grid[None, :], batch, axis=0))
+        keys = {lane: self._lane_key(lane) for lane in lanes}
+        return RunRequest(
             run_id=self.engine.new_run_id(),
-            lanes=tuple(model_key(lane) for lane in lanes),
+            lanes=tuple(keys.values()),
             initial=tokens,
             fixed=fixed,
             sampler=sampler,
-            metadata={"task": TASK, "puzzle": format_line(grid)},
+            metadata={"task": TASK, "puzzle": format_line(grid), "mode": self.mode},
+            lane_samplers=self._generation_samplers(keys, sampler),
         )
-        solution = self.analysis.solution if self.analysis.same_grid(grid) else None
+
+    def solve(self) -> None:
+        """Run the chosen models from the shown board: solve the puzzle, or generate from the start."""
+        title = "Generate" if self.generating else "Solve"
+        lanes = self._ready_lanes(title)
+        if lanes is None:
+            return
+        grid = self._start_grid()
+        request = self._request(lanes, grid)
+        solution = self.analysis.solution if not self.generating and self.analysis.same_grid(grid) else None
         self._leave_run()
+        self.view.show_page(gallery=False)
         self.records = {lane: SolveRecord(lane, grid, solution) for lane in lanes}
         self._update_lane_visibility()
-        if not self._start_stream(request, sampler.nfe, "Solve"):
+        if not self._start_stream(request, request.sampler.nfe, title):
             return
-        self.statusMessage.emit(f"Solving with {' and '.join(LANES[lane][0] for lane in lanes)} in {sampler.nfe} steps…", 0)
+        verb = "Generating" if self.generating else "Solving"
+        self.statusMessage.emit(f"{verb} with {' and '.join(LANES[lane][0] for lane in lanes)} in {request.sampler.nfe} steps…", 0)
         self._update_actions()
 
     def _lane_key(self, lane: str) -> str:
-        return model_key(lane)
+        return generation_key(lane) if self.generating else model_key(lane)
 
     def _key_lane(self, key: str) -> str | None:
-        return lane_of(key)
+        return generation_lane(key, tuple(LANES)) if self.generating else lane_of(key)
 
     def _extent(self, step: Any) -> tuple[int, int]:
         return min(len(r) for r in self.records.values()), int(step.total)
@@ -479,11 +568,15 @@ class SudokuTab(QWidget, StreamedRun):
         verdicts = []
         for lane, record in self.records.items():
             outcome = record.outcome_at(total)
-            verdicts.append(f"{LANES[lane][0]} {'solved' if outcome.solved else f'{outcome.conflicts} conflicting cells'}")
+            if self.generating:
+                verdicts.append(f"{LANES[lane][0]} {clashes_text(outcome.conflicts) if outcome.conflicts else 'valid grid'}")
+            else:
+                verdicts.append(f"{LANES[lane][0]} {'solved' if outcome.solved else f'{outcome.conflicts} conflicting cells'}")
         return f"Done in {total} steps ({result.seconds:.2f} s): " + ", ".join(verdicts) + ".", 8000
 
     def _leave_run(self) -> None:
         self.records = {}
+        self._unpin()
         self.playback.reset(0, live=False)
         self.plot.clear_data()
         self.plot.set_current(0)
@@ -496,26 +589,36 @@ class SudokuTab(QWidget, StreamedRun):
         if self.viewing:
             return
         frame = BoardFrame.from_puzzle(self.analysis.grid, self.analysis.conflicts)
+        models, errors = self._lane_models(), self._lane_errors()
         for lane, view in self.lane_views.items():
+            if self._show_pinned(lane):
+                continue
             view.board.set_frame(frame)
-            if lane in self.models:
-                hint = "ready: press Solve (Ctrl+Enter)" if self.analysis.empty else "the board is full"
+            if lane in models:
+                button = "Generate" if self.generating else "Solve"
+                hint = f"ready: press {button} (Ctrl+Enter)" if self.analysis.empty else "the board is full"
             else:
-                hint = "no model loaded" if lane in self.model_errors else "loading model…"
+                hint = "no model loaded" if lane in errors else "loading model…"
             view.set_verdict(hint, "hint")
 
     def _show_position(self, position: int) -> None:
         if not self.viewing:
             return
+        if self._pins and position != self._pin_position:
+            self._unpin()
         final = not self.playback.live and position >= self.playback.total
+        judge = generation_verdict if self.generating else verdict
         for lane, record in self.records.items():
             view = self.lane_views[lane]
+            if self._show_pinned(lane):
+                continue
             view.board.set_frame(record.frame_at(position))
-            view.set_verdict(*verdict(record.outcome_at(position), final))
+            view.set_verdict(*judge(record.outcome_at(position), final))
         self.plot.set_current(position)
 
     def _update_lane_visibility(self) -> None:
-        self.view.show_lanes(tuple(self.records) if self.viewing else self.controls.lanes())
+        shown = tuple(self.records) if self.viewing else self.controls.lanes()
+        self.view.show_lanes(shown + tuple(lane for lane in self._pins if lane not in shown))
         self.view.refresh_plot(self.records)
 
     def focus_board(self) -> None:
@@ -547,12 +650,27 @@ class SudokuTab(QWidget, StreamedRun):
     def _update_actions(self) -> None:
         running = self.running
         lanes = self.controls.lanes()
-        can_solve = not running and self._engine_ready and all(lane in self.models for lane in lanes) and self.analysis.empty > 0
+        models = self._lane_models()
+        can_solve = (
+            not running and not self.making_puzzle and self._engine_ready and all(lane in models for lane in lanes) and self.analysis.empty > 0
+        )
         self.solve_button.setEnabled(can_solve)
         self.actions_by_name["solve"].setEnabled(can_solve)
         self.stop_button.setEnabled(running)
         self.actions_by_name["stop"].setEnabled(running)
         self.controls.setEnabled(not running)
+        for rows in self.generate_controls.rows():
+            rows.setEnabled(not running)
+        self.side.mode_switch.setEnabled(not running and not self.making_puzzle)
+        for name in ("mode_solve", "mode_generate"):
+            self.actions_by_name[name].setEnabled(not running and not self.making_puzzle)
+        buttons = self.side.generate_buttons
+        for name, button in (("redraw_z_sudoku", buttons.redraw), ("gallery", buttons.gallery)):
+            button.setEnabled(can_solve and self.generating)
+            self.actions_by_name[name].setEnabled(can_solve and self.generating)
+        can_make = self.generating and not running and not self.making_puzzle
+        self.maker.button.setEnabled(can_make)
+        self.actions_by_name["make_puzzle"].setEnabled(can_make)
         editing_ok = not running and not self.sources.generating
         for name in ("open", "library", "generate", "paste", "clear"):
             self.actions_by_name[name].setEnabled(editing_ok)
@@ -564,8 +682,9 @@ class SudokuTab(QWidget, StreamedRun):
         for name in ("open_mdm", "open_vmd", "bundled"):
             self.actions_by_name[name].setEnabled(not running)
         if not running and not self._pending_loads and self._engine_ready:
-            missing = [LANES[lane][0] for lane in lanes if lane not in self.models]
-            self.solve_button.setToolTip(f"Load a {' and '.join(missing)} model first (Model menu)" if missing else "Solve (Ctrl+Enter)")
+            missing = [LANES[lane][0] for lane in lanes if lane not in models]
+            button = "Generate" if self.generating else "Solve"
+            self.solve_button.setToolTip(f"Load a {' and '.join(missing)} model first (Model menu)" if missing else f"{button} (Ctrl+Enter)")
 
     # ------------------------------------------------------------------------------------------
     # export
@@ -576,7 +695,8 @@ class SudokuTab(QWidget, StreamedRun):
         traces = self.traces()
         if self.running or not traces:
             raise export.ExportError("Finish or stop a solve first: there is no complete trace to export.")
-        return export.write_json(export.traces_payload(traces, {"puzzle": format_line(self.document.grid)}), path)
+        start = next(iter(self.records.values())).puzzle
+        return export.write_json(export.traces_payload(traces, {"puzzle": format_line(start), "mode": self.mode}), path)
 
     def export_png(self, path: str | Path) -> Path:
         return export.save_png(self.view, path)

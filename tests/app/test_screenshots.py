@@ -1,5 +1,5 @@
 """Render the main window to PNG during the test run: side by side at a small NFE, mid-solve
-and at the end, in both themes. Set VMD_SCREENSHOT_DIR to keep the pictures (the README's
+and at the end, in both themes, and Generate mode with its gallery. Set VMD_SCREENSHOT_DIR to keep the pictures (the README's
 screenshot is made this way); otherwise they go to the test's temporary folder.
 
 The bundled checkpoints are used when present (they show what users see); otherwise the tiny
@@ -72,4 +72,37 @@ def test_side_by_side_screenshots(qtbot, tiny_checkpoints, window_factory, tmp_p
         assert marked > 200 * conflicts / 10, "conflicting cells must stand out in the picture"
     lanes = [_count_near(end, window.theme.lane_colour(lane), 30) for lane in ("mdm", "vmd")]
     assert all(n > 20 for n in lanes), "both lanes' colour keys and plot lines are drawn"
+    window.close()
+
+
+@pytest.mark.skipif(
+    not all(paths.bundled_checkpoint(f"gen-{lane}").is_file() for lane in ("mdm", "vmd")),
+    reason="the bundled generation checkpoints are not there",
+)
+def test_generate_mode_screenshot(qtbot, tiny_checkpoints, window_factory, tmp_path):
+    """Generate mode from an empty grid, the run at its last step and the gallery filled
+    (VMD_SCREENSHOT_GEN_NFE=81 for the picture users see; a few steps keep the test short)."""
+    out = Path(os.environ.get("VMD_SCREENSHOT_DIR") or tmp_path)
+    out.mkdir(parents=True, exist_ok=True)
+    nfe = int(os.environ.get("VMD_SCREENSHOT_GEN_NFE", "6"))
+    window = window_factory(_checkpoints(tiny_checkpoints), settings=AppSettings(puzzle=PUZZLE, speed=30.0, nfe=nfe))
+    window.resize(1400, 900)
+    tab = window.sudoku
+    tab.set_mode("generate")
+    qtbot.waitUntil(lambda: len(tab.generation_models()) == 2, timeout=30_000)
+    tab.generate_controls.set_start("empty")
+    tab.controls.apply("both", "margin", nfe, 0.0, 7, "fixed")
+    with qtbot.waitSignal(tab.engine.runFinished, timeout=300_000):
+        tab.sample_gallery()
+    with qtbot.waitSignal(tab.engine.runFinished, timeout=300_000):
+        tab.solve()
+    tab.playback.last()
+    tab.view.show_page(gallery=True)
+    qtbot.wait(50)
+    image = window.grab().toImage()
+    assert image.save(str(out / "sudoku-generate-light.png"))
+    assert all(len(tab.gallery.samples[lane]) == 8 for lane in ("mdm", "vmd"))
+    badges = [text for texts in tab.gallery.badges.values() for text in texts]
+    colour = window.theme.ok if all(text.startswith("✓") for text in badges) else window.theme.conflict
+    assert _count_near(image, colour, 30) > 200, "the badges stand out in the picture"
     window.close()
