@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Train the Sudoku MDM and three VMD variants side by side on one GPU, with one shared step
-# count, then score all four on the fixed test set. Made for a short GPU lease: the step count
-# is sized from a measured throughput so every run finishes its whole schedule in BUDGET_S.
+# count, then score all four on the fixed test set. Made for a short, fixed GPU budget (the bundled
+# pair: 15 minutes on one NVIDIA H200, 2026-11-28): the step count is sized from a measured
+# throughput so every run finishes its whole schedule in BUDGET_S.
 #
 #   OUT=runs/gpu BUDGET_S=300 scripts/train_sudoku_gpu.sh
 #   ONLY="mdm vmd-c" OUT=runs/gpu BUDGET_S=300 scripts/train_sudoku_gpu.sh   # a subset: fewer runs share the GPU
@@ -18,7 +19,8 @@ SIZE=${SIZE:---d-model 192 --n-layers 8 --n-heads 8}
 BATCH=${BATCH:-512}
 # Masking rates drawn from U(T_MIN, 1). 0.001 (the paper's full range) is what the bundled pair
 # was trained with; T_MIN=0.85 spends no samples where the loss is ~0 and taught a small MDM about
-# twice as much per sample (session 7, sudoku-training.md).
+# twice as much per sample (the masking-range probes of 2026-11-29 on 2 CPU cores,
+# sudoku-training.md).
 T_MIN=${T_MIN:-0.001}
 export PYTHONPATH=$PWD PYTHONUNBUFFERED=1
 STATE=${STATE:-runs/gpu-state}

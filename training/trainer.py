@@ -104,7 +104,7 @@ def train(
     """Train in place; resumes from run_dir when it holds a state. Returns the (unwrapped) model.
 
     `deadline` (a time.time() value) stops early with the state saved, so a long run can be
-    spread over several sessions: run the same command again to continue.
+    spread over several invocations: run the same command again to continue.
     """
     rank, world = distributed_context()
     device = device or torch.device("cpu")
