@@ -12,12 +12,11 @@ that is what it installs. Elsewhere pass PyTorch's CPU index:
 
 The script stops before PyInstaller if the installed torch is a CUDA build anyway.
 
-numpy is rebuilt from source without BLAS/LAPACK (and without extra CPU dispatch targets):
-the app never does linear algebra in numpy (torch carries its own), and the wheel's OpenBLAS
-is 28 MB of the folder. The wheel is kept in build/wheels, so this costs a few minutes once.
+Every package comes from its wheel as pip installs it: nothing is compiled, so the build
+machine needs no compiler (on Linux, binutils' `strip` makes the folder 127 MB smaller).
 
 Options: --venv PATH (default build/venv), --reuse-venv (keep an existing environment: for
-rebuilding after a code change), --numpy-with-blas (keep PyPI's numpy wheel), --skip-self-test. Exit status: 0 when the build and its
+rebuilding after a code change), --skip-self-test. Exit status: 0 when the build and its
 self-test passed; 1 when something failed (the message says what).
 """
 
@@ -40,10 +39,6 @@ PINS = ["PySide6-Essentials==6.11.3", "shiboken6==6.11.3"]
 OTHER_QT_BINDINGS = ("PyQt5", "PyQt6", "PySide2")
 DIST = ROOT / "dist"
 WORK = ROOT / "build" / "pyinstaller"
-WHEELS = ROOT / "build" / "wheels"
-# meson options for numpy's source build: numpy's own fallback loops instead of a BLAS, and only
-# the baseline SIMD code (the dispatched AVX2/AVX-512 copies roughly double the build and library).
-NUMPY_BUILD = ["-Csetup-args=-Dblas=none", "-Csetup-args=-Dlapack=none", "-Csetup-args=-Dcpu-dispatch=none"]
 
 
 def say(text: str) -> None:
@@ -97,26 +92,6 @@ def install(python: Path, torch_index: str | None) -> None:
         raise SystemExit(f"[build] only one Qt binding may be installed for the build; found also {', '.join(present)}")
 
 
-def numpy_without_blas(python: Path) -> None:
-    """Replace the installed numpy wheel by the same version built without BLAS (cached)."""
-    blas_name = "import numpy; print(numpy.show_config(mode='dicts')['Build Dependencies']['blas']['name'])"
-    if output([python, "-c", blas_name]) == "none":
-        return
-    version = output([python, "-c", "import numpy; print(numpy.__version__)"])
-    cache = WHEELS / f"numpy-{version}-noblas"
-    wheels = sorted(cache.glob("numpy-*.whl"))
-    if not wheels:
-        say(f"building numpy {version} without BLAS (a few minutes, once; cached in {cache})")
-        # --no-cache-dir: pip's wheel cache ignores build settings and could hand back a BLAS build.
-        run([python, "-m", "pip", "wheel", "--disable-pip-version-check", "--no-cache-dir", "--no-deps", "--no-binary", "numpy",
-             f"numpy=={version}", *NUMPY_BUILD, "-w", cache])
-        wheels = sorted(cache.glob("numpy-*.whl"))
-    run([python, "-m", "pip", "install", "--disable-pip-version-check", "--no-deps", "--force-reinstall", wheels[-1]])
-    blas = output([python, "-c", blas_name])
-    if blas != "none":
-        raise SystemExit(f"[build] numpy still uses BLAS '{blas}' after the rebuild")
-
-
 # Debian / Ubuntu packages that Qt's X11 plugin needs; PyInstaller copies them into the build
 # from this machine, so they must be installed where the build runs.
 XCB_PACKAGES = "libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-randr0"
@@ -137,13 +112,10 @@ def check_qt_libraries(python: Path) -> None:
 
 
 def check_binutils() -> None:
-    """Warn when strip, as or ld is missing: the spec then keeps symbol tables and the full ICU data."""
-    if not sys.platform.startswith("linux"):
-        return
-    missing = [tool for tool in ("strip", "as", "ld") if shutil.which(tool) is None]
-    if missing:
-        say(f"WARNING: {', '.join(missing)} not found: the folder will be about 130 MB larger "
-            "(symbol tables and Qt's full ICU data stay). On Debian/Ubuntu: apt-get install binutils")
+    """Warn when `strip` is missing: the spec then keeps every library's symbol table."""
+    if sys.platform.startswith("linux") and shutil.which("strip") is None:
+        say("WARNING: strip not found: the folder will be about 127 MB larger (symbol tables stay). "
+            "On Debian/Ubuntu: apt-get install binutils")
 
 
 def app_path() -> Path:
@@ -183,7 +155,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--venv", type=Path, default=ROOT / "build" / "venv", help="where to make the build environment")
     parser.add_argument("--reuse-venv", action="store_true", help="keep an existing build environment (faster rebuilds)")
     parser.add_argument("--torch-index", default=None, help="a pip index for torch, e.g. https://download.pytorch.org/whl/cpu")
-    parser.add_argument("--numpy-with-blas", action="store_true", help="keep PyPI's numpy wheel (28 MB larger app)")
     parser.add_argument("--skip-self-test", action="store_true", help="do not run the built app's --self-test")
     args = parser.parse_args(argv)
 
@@ -191,8 +162,6 @@ def main(argv: list[str] | None = None) -> int:
     python = make_venv(args.venv.resolve(), args.reuse_venv)
     if not (args.reuse_venv and output([python, "-c", "import importlib.util as u; print(bool(u.find_spec('PyInstaller')))"]) == "True"):
         install(python, args.torch_index)
-    if not args.numpy_with_blas:
-        numpy_without_blas(python)
     installed = time.perf_counter()
     say(f"environment ready in {installed - started:.0f} s")
     check_qt_libraries(python)

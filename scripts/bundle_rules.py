@@ -11,9 +11,7 @@ How the rules are tested:
 - module exclusions also without a build: scripts/check_bundle.py runs the self-test from
   source with every excluded module made unimportable, and tests/test_packaging.py imports the
   app that way;
-- `scripts/check_bundle.py --built dist/VMD` lists anything a rule should have removed;
-- the ICU data rebuild: tests/test_packaging.py checks that the reader and writer give back
-  ICU's own data byte for byte and that Qt behaves the same in English with the rebuilt data.
+- `scripts/check_bundle.py --built dist/VMD` lists anything a rule should have removed.
 A rule added here that breaks the app shows up as a failing check there, naming the module or
 library.
 """
@@ -24,8 +22,8 @@ import fnmatch
 import os
 import posixpath
 import re
-import struct
 from pathlib import Path
+
 
 def folder_bytes(folder: Path) -> int:
     """Bytes of the regular files under `folder`; links are not counted twice."""
@@ -284,10 +282,6 @@ STRIPPED = ["*"]
 # strip=True would strip them too, which is why the spec strips copies itself.
 NEVER_STRIPPED = ["*.libs/*"]
 
-# Shared libraries that are loaded without being named in any binary's DT_NEEDED (dlopen,
-# ctypes): never pruned as unreferenced.
-DLOPENED = ["libpython*", "libdbus-1.so*", "libxkbcommon*", "libgomp*", "libtorch_global_deps*"]
-
 # -- Data files left out -------------------------------------------------------------------------
 EXCLUDED_DATAS = {
     "torch/bin/*": "protoc and C++ test programs",
@@ -307,25 +301,6 @@ EXCLUDED_DATAS = {
     "pyqtgraph/colors/maps/*": "colour-map tables (the plots draw lines in the app's own colours)",
     "*.dist-info/RECORD": "installed-file lists (pip's, not needed to run)",
 }
-
-# -- ICU data (Linux) ----------------------------------------------------------------------------
-# Qt 6 on Linux links ICU, whose data library (libicudata, 32 MB) holds locale data for every
-# language, break-iterator dictionaries, transliterators and codepage tables. Qt calls ICU
-# only for collation (QCollator: sorting in file dialogs), case mapping by locale, time-zone
-# display names and text codecs other than UTF-8/16/32 and Latin-1. trim_icu_data() rebuilds
-# the data library (with binutils' `as` and `ld`) keeping what those need for English and the
-# root locale: other languages fall back to root collation and GMT-style zone names.
-ICU_DATA_LIBRARY = "PySide6/Qt/lib/libicudata.so.*"
-# Whole trees Qt never opens: break iterators (with their 3 MB of dictionaries), currency,
-# language, region and unit names, number spell-out and transliteration rules.
-ICU_TREES_DROPPED = ["brkitr", "curr", "lang", "rbnf", "region", "translit", "unit"]
-# Items at the top level Qt never opens: character names, StringPrep profiles, confusables.
-ICU_ITEMS_DROPPED = ["unames.icu", "*.spp", "*.cfu"]
-# Codepage tables larger than this are the multi-byte East Asian ones; single-byte codepages
-# (ISO-8859-x, Windows-125x, IBM and Mac codepages) are 1-16 kB each and stay.
-ICU_MAX_CODEPAGE_BYTES = 16384
-# Locale bundles kept in every tree; the pools and indexes have no locale-like names.
-ICU_LOCALES_KEPT = ["root", "en", "en_*", "res_index"]
 
 # -- What the app ships from resources/ ---------------------------------------------------------
 # The checkpoints the app reads: the Sudoku tab's (app/paths.py) and the Text tab's
@@ -404,70 +379,12 @@ def filter_symlinks(entries, kept_binaries) -> tuple[list, list]:
     return kept, dropped
 
 
-def elf_needed(path: str) -> list[str] | None:
-    """DT_NEEDED names of a 64-bit little-endian ELF file, or None when it is not one."""
+def _is_elf(path: str) -> bool:
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            return fh.read(4) == b"\x7fELF"
     except OSError:
-        return None
-    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
-        return None
-    shoff, = struct.unpack_from("<Q", data, 0x28)
-    shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
-    sections = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
-    names = []
-    for sh_name, sh_type, _, _, offset, size, link, _, _, entsize in sections:
-        if sh_type != 6:  # SHT_DYNAMIC
-            continue
-        strtab = sections[link]
-        str_offset = strtab[4]
-        for pos in range(offset, offset + size, entsize or 16):
-            tag, value = struct.unpack_from("<qQ", data, pos)
-            if tag == 0:
-                break
-            if tag == 1:  # DT_NEEDED
-                end = data.index(b"\0", str_offset + value)
-                names.append(data[str_offset + value:end].decode())
-    return names
-
-
-def prune_unreferenced(binaries) -> tuple[list, list]:
-    """Linux: drop shared libraries that nothing bundled needs any more.
-
-    PyInstaller copies each binary's dependencies; once a plugin is left out (the GTK theme,
-    say), the libraries only it needed stay behind. Roots are Python extension modules, Qt
-    plugins, torch's own libraries and DLOPENED; a library no root reaches through DT_NEEDED
-    is dropped."""
-    by_name: dict[str, list] = {}
-    needed: dict[str, list[str]] = {}
-    for entry in binaries:
-        dest = _normal(entry[0])
-        by_name.setdefault(posixpath.basename(dest), []).append(dest)
-        names = elf_needed(entry[1]) if entry[2] != "SYMLINK" else None
-        if names is not None:
-            needed[dest] = names
-    def is_root(entry) -> bool:
-        dest = _normal(entry[0])
-        return (
-            entry[2] == "EXTENSION"
-            or dest.startswith(("PySide6/Qt/plugins/", "torch/lib/"))
-            or matches(posixpath.basename(dest), DLOPENED) is not None
-            or matches(dest, ALWAYS_KEPT) is not None
-            or dest not in needed  # not an ELF library: leave it alone
-        )
-    reached: set[str] = set()
-    stack = [_normal(e[0]) for e in binaries if is_root(e)]
-    while stack:
-        dest = stack.pop()
-        if dest in reached:
-            continue
-        reached.add(dest)
-        for name in needed.get(dest, []):
-            stack.extend(by_name.get(name, []))
-    kept = [e for e in binaries if _normal(e[0]) in reached or e[2] == "SYMLINK"]
-    dropped = [e for e in binaries if _normal(e[0]) not in reached and e[2] != "SYMLINK"]
-    return kept, dropped
+        return False
 
 
 def strip_copies(binaries, patterns, cache: Path, never=()) -> tuple[list, list[str]]:
@@ -482,7 +399,7 @@ def strip_copies(binaries, patterns, cache: Path, never=()) -> tuple[list, list[
     out, done = [], []
     for entry in binaries:
         dest, src, typecode = entry
-        if typecode == "SYMLINK" or not matches(dest, patterns) or matches(dest, never) or elf_needed(src) is None:
+        if typecode == "SYMLINK" or not matches(dest, patterns) or matches(dest, never) or not _is_elf(src):
             out.append(entry)
             continue
         target = cache / _normal(dest)
@@ -498,153 +415,6 @@ def strip_copies(binaries, patterns, cache: Path, never=()) -> tuple[list, list[
         else:
             out.append(entry)
     return out, done
-
-
-# -- ICU data --------------------------------------------------------------------------------------
-
-
-def elf_symbol(path: str, name: str) -> tuple[int, int] | None:
-    """(file offset, size) of a dynamic symbol of a 64-bit little-endian ELF file, or None."""
-    with open(path, "rb") as fh:
-        data = fh.read()
-    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
-        return None
-    shoff, = struct.unpack_from("<Q", data, 0x28)
-    shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
-    sections = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
-    wanted = name.encode()
-    for _, sh_type, _, _, offset, size, link, _, _, entsize in sections:
-        if sh_type != 11:  # SHT_DYNSYM
-            continue
-        str_offset = sections[link][4]
-        for pos in range(offset, offset + size, entsize or 24):
-            st_name, _, _, st_shndx, st_value, st_size = struct.unpack_from("<IBBHQQ", data, pos)
-            end = data.index(b"\0", str_offset + st_name)
-            if data[str_offset + st_name:end] == wanted and 0 < st_shndx < len(sections):
-                home = sections[st_shndx]
-                return st_value - home[3] + home[4], st_size
-    return None
-
-
-def icu_item_kept(name: str, size: int) -> bool:
-    """Whether trim_icu_data keeps one item of ICU's common data ("coll/root.res", "cnvalias.icu")."""
-    parts = name.split("/")
-    if len(parts) > 1 and parts[0] in ICU_TREES_DROPPED:
-        return False
-    leaf = parts[-1]
-    if matches(leaf, ICU_ITEMS_DROPPED):
-        return False
-    if leaf.endswith(".cnv") and size > ICU_MAX_CODEPAGE_BYTES:
-        return False
-    stem, _, ext = leaf.rpartition(".")
-    if ext == "res" and re.fullmatch(r"[a-z]{2,3}(_[A-Za-z0-9]+)*", stem):  # a locale bundle
-        return matches(stem, ICU_LOCALES_KEPT) is not None
-    return True
-
-
-def parse_icu_common_data(blob: bytes) -> tuple[bytes, list[tuple[str, bytes]]]:
-    """Split ICU common data ("CmnD": header, table of contents, items) into its header and
-    (name, item) pairs in table order. Item lengths are the distances between offsets; the
-    last item runs to the end of the blob."""
-    header_size, magic1, magic2 = struct.unpack_from("<HBB", blob, 0)
-    if (magic1, magic2) != (0xDA, 0x27) or blob[12:16] != b"CmnD" or blob[16] != 1:
-        raise ValueError("not ICU common data (format CmnD version 1)")
-    toc = header_size
-    count, = struct.unpack_from("<I", blob, toc)
-    entries = [struct.unpack_from("<II", blob, toc + 4 + 8 * i) for i in range(count)]
-    items = []
-    for i, (name_offset, data_offset) in enumerate(entries):
-        end = blob.index(b"\0", toc + name_offset)
-        name = blob[toc + name_offset:end].decode("ascii")
-        stop = toc + entries[i + 1][1] if i + 1 < count else len(blob)
-        items.append((name, blob[toc + data_offset:stop]))
-    return blob[:header_size], items
-
-
-def build_icu_common_data(header: bytes, items: list[tuple[str, bytes]]) -> bytes:
-    """The inverse of parse_icu_common_data: names after the table, items 16-byte aligned
-    (for all items, this gives back ICU's own file byte for byte)."""
-    count = len(items)
-    names = b""
-    name_offsets = []
-    for name, _ in items:
-        name_offsets.append(4 + 8 * count + len(names))
-        names += name.encode("ascii") + b"\0"
-    body = bytearray(4 + 8 * count) + names
-    data_offsets = []
-    for _, item in items:
-        body += b"\xaa" * (-len(body) % 16)  # ICU's own padding byte
-        data_offsets.append(len(body))
-        body += item
-    struct.pack_into("<I", body, 0, count)
-    for i in range(count):
-        struct.pack_into("<II", body, 4 + 8 * i, name_offsets[i], data_offsets[i])
-    return bytes(header) + bytes(body)
-
-
-def trim_icu_data(binaries, cache: Path) -> tuple[list, dict]:
-    """Linux: replace libicudata with a rebuilt one holding the items icu_item_kept() keeps.
-
-    Needs binutils' `as` and `ld`; when they are missing or anything fails, the original
-    stays (and the report says why). Returns (binaries, report)."""
-    import shutil
-    import subprocess
-
-    out = list(binaries)
-    for i, (dest, src, typecode) in enumerate(out):
-        if typecode == "SYMLINK" or not fnmatch.fnmatchcase(_normal(dest), ICU_DATA_LIBRARY):
-            continue
-        soname = posixpath.basename(_normal(dest))  # libicudata.so.73
-        version = soname.rsplit(".", 1)[-1]
-        symbol = f"icudt{version}_dat"
-        assembler, linker = shutil.which("as"), shutil.which("ld")
-        if not (assembler and linker):
-            return out, {"kept": dest, "reason": "binutils' as and ld are not installed"}
-        found = elf_symbol(src, symbol)
-        if found is None:
-            return out, {"kept": dest, "reason": f"{symbol} not found in {src}"}
-        offset, size = found
-        with open(src, "rb") as fh:
-            fh.seek(offset)
-            blob = fh.read(size)
-        try:
-            header, items = parse_icu_common_data(blob)
-        except ValueError as exc:
-            return out, {"kept": dest, "reason": str(exc)}
-        prefix = f"icudt{version}l/"
-        kept = [(name, item) for name, item in items if icu_item_kept(name[len(prefix):] if name.startswith(prefix) else name, len(item))]
-        trimmed = build_icu_common_data(header, kept)
-        folder = cache / "icu"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "icudata.bin").write_bytes(trimmed)
-        (folder / "icudata.s").write_text(
-            "\t.section .rodata,\"a\",@progbits\n"
-            "\t.balign 16\n"
-            f"\t.globl {symbol}\n"
-            f"\t.type {symbol}, @object\n"
-            f"\t.size {symbol}, {len(trimmed)}\n"
-            f"{symbol}:\n"
-            f"\t.incbin \"{folder / 'icudata.bin'}\"\n"
-            "\t.section .note.GNU-stack,\"\",@progbits\n",
-            encoding="ascii",
-        )
-        library = folder / soname
-        try:
-            subprocess.run([assembler, "-o", str(folder / "icudata.o"), str(folder / "icudata.s")], check=True, capture_output=True)
-            subprocess.run([linker, "-shared", "-soname", soname, "-o", str(library), str(folder / "icudata.o")],
-                           check=True, capture_output=True)
-        except subprocess.CalledProcessError as exc:
-            return out, {"kept": dest, "reason": f"{exc.cmd[0]} failed: {exc.stderr.decode(errors='replace').strip()}"}
-        if elf_symbol(str(library), symbol) != (elf_symbol(str(library), symbol)[0], len(trimmed)):
-            return out, {"kept": dest, "reason": "the rebuilt library does not export the data"}
-        out[i] = (dest, str(library), typecode)
-        return out, {
-            "replaced": dest,
-            "items": f"{len(kept)} of {len(items)}",
-            "before_mb": round(os.path.getsize(src) / 1e6, 2),
-            "after_mb": round(library.stat().st_size / 1e6, 2),
-        }
-    return out, {"reason": "no ICU data library in the bundle"}
 
 
 def metadata_datas(distribution: str) -> list[tuple[str, str]]:

