@@ -97,6 +97,7 @@ EVALUATORS = {
     "sudoku": (sudoku_cli.add_eval, sudoku_cli.evaluate),
     "sudoku-generate": (sudoku_generate_cli.add_eval, sudoku_generate_cli.evaluate),
     "text": (text_cli.add_eval, text_cli.evaluate),
+    "text-sample": (text_cli.add_sample_eval, text_cli.sample_eval),
 }
 
 

@@ -109,30 +109,37 @@ def generate(model: DiffusionModel, prompts: list[str], nfe: int, seed: int) -> 
 
 
 def score(model: DiffusionModel, n: int, nfes: tuple[int, ...] = (1, 2), seed: int = 0) -> list[dict]:
-    """Per NFE: valid rate over n prompts drawn uniformly, and the independent-draw prediction."""
-    prompts = phrases.sample_prompts(n, seed)
+    """Per NFE, over about n samples spread evenly over the prompts: the valid rate, the
+    independent-draw prediction, and how evenly the valid answers cover each prompt's answers
+    (answer_tv, beside the answer_tv_floor that an exact sampler would score with as many)."""
+    prompts = phrases.balanced_prompts(max(1, n // len(phrases.PROMPTS)))
     predicted = independent_prediction(model, prompts, seed)
     rows = []
     for nfe in nfes:
         answers = generate(model, prompts, nfe, seed)
+        counts = phrases.answer_counts(zip(prompts, answers))
         rows.append({
             "nfe": nfe, "valid_rate": round(phrases.valid_rate(zip(prompts, answers)), 4),
-            "independent_prediction": round(predicted, 4), "samples": n,
-            "examples": [f"{p} {a}" for p, a in list(zip(prompts, answers))[:6]],
+            "independent_prediction": round(predicted, 4), "samples": len(prompts),
+            "answer_tv": round(phrases.answer_tv(counts), 4), "answer_tv_floor": round(phrases.answer_tv_floor(counts), 4),
+            "answer_counts": counts,
+            "examples": [f"{p} {a}" for p, a in list(zip(prompts, answers))[:: max(1, len(prompts) // 6)][:6]],
         })
     return rows
 
 
 def validation_probe(n: int = 256):
     def evaluate(model: DiffusionModel) -> dict[str, float]:
-        return {f"valid_nfe{r['nfe']}": r["valid_rate"] for r in score(model, n, seed=1)}
+        rows = score(model, n, seed=1)
+        return {**{f"valid_nfe{r['nfe']}": r["valid_rate"] for r in rows},
+                **{f"tv_nfe{r['nfe']}": r["answer_tv"] for r in rows}}
 
     return evaluate
 
 
 def train_phrases(
     kind: str, recipe: PhraseRecipe, out: Path, run_dir: Path, command: str, minutes: float | None = None,
-    eval_every: int = 500, device: str | None = None, eval_samples: int = 1000, log_every: int = 50,
+    eval_every: int = 500, device: str | None = None, eval_samples: int = 5000, log_every: int = 50,
 ) -> Path:
     config = recipe.model_config(kind)
     model = build_model(config, seed=recipe.seed)
@@ -152,7 +159,7 @@ def train_phrases(
                 "decoding": DECODING},
         metrics={"steps_done": saved_step(run_dir), "steps_planned": recipe.steps,
                  "session_minutes": round((time.time() - started) / 60, 1),
-                 "phrase": [{k: v for k, v in r.items() if k != "examples"} for r in results]},
+                 "phrase": [{k: v for k, v in r.items() if k not in ("examples", "answer_counts")} for r in results]},
     )
     save_checkpoint(model, info, out)
     log.info("exported %s: %s", out, info.metrics["phrase"])

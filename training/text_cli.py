@@ -8,7 +8,7 @@ from pathlib import Path
 
 from vmdcore.checkpoint import CheckpointError
 
-from . import text_eval
+from . import text_eval, text_sample, text_words
 from .phrases import PhraseRecipe, checkpoint_name as phrase_checkpoint_name, train_phrases
 from .text import KINDS, TextRecipe, checkpoint_name, train_text
 from .text_data import CorpusError, load_corpus
@@ -69,7 +69,8 @@ def train(args, command: str) -> None:
 def add_phrase_train(sub) -> None:
     p = sub.add_parser("phrases", help="MDM or VMD on the generated phrase-pair set")
     p.add_argument("--model", choices=("mdm", "vmd"), required=True)
-    p.add_argument("--eval-samples", type=int, default=1000, help="prompts scored at NFE 1 and 2 after training")
+    p.add_argument("--eval-samples", type=int, default=5000,
+                   help="samples scored at NFE 1 and 2 after training, spread evenly over the prompts")
     _add_recipe_flags(p, PhraseRecipe)
     _add_common_train_flags(p, eval_every=500)
 
@@ -95,8 +96,11 @@ def add_eval(sub) -> None:
     p.add_argument("--nfe", type=int, nargs="+", default=[1, 2, 4, 8], help="steps per block for the samples")
     p.add_argument("--samples-per-nfe", type=int, default=2)
     p.add_argument("--temperature", type=float, default=0.8, help="for the text samples")
-    p.add_argument("--phrase-samples", type=int, default=1000)
+    p.add_argument("--phrase-samples", type=int, default=5000, help="spread evenly over the prompts")
     p.add_argument("--phrase-nfe", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--word-prompts", type=int, default=64,
+                   help="held-out prompts continued at each --nfe for the word rate (0 = no word rate)")
+    p.add_argument("--word-length", type=int, default=32, help="characters per continuation for the word rate")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="cpu")
     p.add_argument("--json", type=Path)
@@ -132,12 +136,14 @@ def evaluate(args, command: str) -> None:
                 print(f"{path.name:28s} PPL {row['relation']} {row['ppl']:.4f}  ({row['estimate']})", flush=True)
                 report["rows"].append(row)
                 report["samples"] += text_eval.generation_samples(path, corpus, sampling, args.device)
+            if args.word_prompts > 0:
+                report["words"] = _word_rows(text_paths, corpus, args)
         for path in phrase_paths:
             for row in text_eval.phrase_rows(path, args.phrase_samples, tuple(args.phrase_nfe), args.seed, args.device):
                 print(f"{path.name:28s} NFE {row['nfe']}: {row['valid_rate']:.1%} valid "
                       f"(independent draws: {row['independent_prediction']:.1%})", flush=True)
                 report["phrase"].append(row)
-    except (CheckpointError, CorpusError) as exc:
+    except (CheckpointError, CorpusError, ValueError) as exc:
         raise SystemExit(f"vmd-eval text: {exc}") from exc
     markdown = text_eval.format_markdown(report, command)
     print(markdown)
@@ -147,3 +153,50 @@ def evaluate(args, command: str) -> None:
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(markdown)
+
+
+def _word_rows(paths: list[Path], corpus, args) -> list[dict]:
+    prompts = text_sample.held_out_prompts(corpus.held_out_text, args.word_prompts, 32, args.seed)
+    settings = text_sample.ContinuationSettings(length=args.word_length, nfes=tuple(args.nfe), samples=1,
+                                                temperature=args.temperature, seed=args.seed)
+    known = text_words.vocabulary(corpus.train_text)
+    rows = []
+    for path in paths:
+        found = text_sample.word_rows(text_sample.sample_checkpoint(path, prompts, settings, args.device), known)
+        for r in found:
+            print(f"{path.name:28s} {r['nfe']} steps per block: word rate {r['word_rate']:.1%} "
+                  f"({r['known_words']}/{r['words']} words)", flush=True)
+        rows += found
+    return rows
+
+
+def add_sample_eval(sub) -> None:
+    p = sub.add_parser("text-sample", help="continue prompts with a text model at several steps per block (JSON lines)")
+    p.add_argument("--checkpoint", type=Path, required=True)
+    p.add_argument("--prompt-file", type=Path, required=True,
+                   help="one prompt per line (write a line break inside a prompt as \\n)")
+    p.add_argument("--length", type=int, default=64, help="characters to generate after each prompt")
+    p.add_argument("--nfe", type=int, nargs="+", default=[1, 2, 4], help="steps per block")
+    p.add_argument("--samples", type=int, default=1, help="continuations per prompt and NFE")
+    p.add_argument("--temperature", type=float, default=0.8)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", type=Path, required=True, help="JSON lines: checkpoint, nfe, prompt, text")
+    p.add_argument("--corpus", type=Path, help="also print the word rate against this corpus's training part")
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--threads", type=int, default=0)
+
+
+def sample_eval(args, command: str) -> None:
+    try:
+        prompts = text_sample.read_prompts(args.prompt_file)
+        settings = text_sample.ContinuationSettings(length=args.length, nfes=tuple(args.nfe), samples=args.samples,
+                                                    temperature=args.temperature, seed=args.seed)
+        rows = text_sample.sample_checkpoint(args.checkpoint, prompts, settings, args.device)
+        known = text_words.vocabulary(load_corpus(args.corpus).train_text) if args.corpus else None
+    except (CheckpointError, CorpusError, ValueError) as exc:
+        raise SystemExit(f"vmd-eval text-sample: {exc}") from exc
+    text_sample.write_jsonl([{k: r[k] for k in ("checkpoint", "nfe", "prompt", "text")} for r in rows], args.out)
+    print(f"wrote {len(rows)} continuations to {args.out}")
+    if known is not None:
+        for r in text_sample.word_rows(rows, known):
+            print(f"{r['nfe']} steps per block: word rate {r['word_rate']:.1%} ({r['known_words']}/{r['words']} words)")

@@ -111,6 +111,25 @@ def _ours(rows: list[dict], key: tuple[str, int | None]) -> str:
     return f"{r['ppl']:.3f}" if r["relation"] == "=" else f"{r['relation']} {r['ppl']:.3f}"
 
 
+def word_rate_table(words: list[dict]) -> list[str]:
+    """Word rate by steps per block, one row per model; the AR row is the reference."""
+    nfes = sorted({w["nfe"] for w in words if w["model"] != "ar"}) or [1]
+    lines = ["## Word rate", "", "| model | " + " | ".join(f"{n} step{'s' if n > 1 else ''} per block" for n in nfes) + " |",
+             "|---|" + "---|" * len(nfes)]
+    for key in dict.fromkeys((w["model"], w["block"]) for w in words):
+        found = {w["nfe"]: w for w in words if (w["model"], w["block"]) == key}
+        label = "AR" if key[0] == "ar" else f"{key[0].upper()} block {key[1]}"
+        cells = [f"{found[1]['word_rate']:.1%}" if key[0] == "ar" else
+                 (f"{found[n]['word_rate']:.1%}" if n in found else "-") for n in nfes]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    n = words[0]
+    lines += ["", f"The share of a continuation's words (runs of letters and apostrophes, the last dropped when cut",
+              "off) that occur in the training part of the corpus; each cell scores "
+              f"{n['continuations']} continuations of held-out prompts. The AR model writes one character",
+              "per step, so its figure stands in every column."]
+    return lines
+
+
 def format_markdown(report: dict, command: str) -> str:
     rows, phrase, samples = report["rows"], report["phrase"], report.get("samples", [])
     corpus = report.get("corpus", {})
@@ -131,14 +150,23 @@ def format_markdown(report: dict, command: str) -> str:
             source = f"{r['checkpoint']}, {r['steps_done']} steps"
             lines.append(f"- {r['model'].upper()}{block} ({source}): {r['estimate']}{extra}")
     if phrase:
-        lines += ["", f"## Phrase pairs ({phrase[0]['samples']:,} prompts per cell)", "",
-                  "| model | NFE | valid answers | independent-draw prediction |", "|---|---|---|---|"]
+        per_prompt = phrase[0]["samples"] // len(phrases.PROMPTS)
+        lines += ["", f"## Phrase pairs ({phrase[0]['samples']:,} samples per cell, {per_prompt} for each prompt)", "",
+                  "| model | NFE | valid answers | independent-draw prediction | answer TV (exact sampler) |",
+                  "|---|---|---|---|---|"]
         for r in phrase:
             rates = f"{r['valid_rate']:.1%} | {r['independent_prediction']:.1%}"
-            lines.append(f"| {r['model'].upper()} | {r['nfe']} | {rates} |")
+            spread = f"{r['answer_tv']:.3f} ({r['answer_tv_floor']:.3f})" if "answer_tv" in r else "-"
+            lines.append(f"| {r['model'].upper()} | {r['nfe']} | {rates} | {spread} |")
         lines += ["", "Independent-draw prediction: the valid rate of drawing each answer character independently",
                   "from the model's first-step marginals (for VMD averaged over z); a one-step MDM should match it.",
+                  "Answer TV: per prompt, the total-variation distance between the histogram of the valid answers",
+                  "generated and the data's (uniform over the prompt's answers), averaged over prompts; in brackets",
+                  "what an exact sampler scores with the same number of valid answers (finite samples alone).",
+                  "0 is a perfect spread, 1 - 1/n a model that always names the same one of n answers.",
                   f"Decoding: {phrase_training.DECODING}."]
+    if report.get("words"):
+        lines += ["", *word_rate_table(report["words"])]
     if samples:
         lines += ["", "## Samples", ""]
         for s in samples:

@@ -66,6 +66,7 @@ def test_eval_writes_the_table_five_json_layout_with_phrase_rates_and_samples(te
     eval_main(["text", "--checkpoint", *map(str, text_models.values()),
                "--phrase-checkpoint", *map(str, phrase_models.values()), "--corpus", str(corpus),
                "--iw-samples", "2", "--nfe", "1", "2", "--samples-per-nfe", "1", "--phrase-samples", "20",
+               "--word-prompts", "4", "--word-length", "8",
                "--json", str(report), "--markdown", str(markdown)])
     data = json.loads(report.read_text())
     rows = {r["model"]: r for r in data["rows"]}
@@ -79,11 +80,15 @@ def test_eval_writes_the_table_five_json_layout_with_phrase_rates_and_samples(te
     assert {(r["model"], r["nfe"]) for r in data["phrase"]} == {("mdm", 1), ("mdm", 2), ("vmd", 1), ("vmd", 2)}
     for r in data["phrase"]:
         assert 0 <= r["valid_rate"] <= 1 and 0 <= r["independent_prediction"] <= 1 and r["samples"] == 20
+        assert 0 <= r["answer_tv_floor"] <= 1 and 0 <= r["answer_tv"] <= 1
     assert {(s["model"], s["nfe"]) for s in data["samples"]} == {("ar", 1), ("mdm", 1), ("mdm", 2), ("vmd", 1), ("vmd", 2)}
     assert all(len(s["prompt"]) + len(s["text"]) == 16 for s in data["samples"])
     table = markdown.read_text()
     assert "| BD3-LM block 4 / 8 | <= 2.873 / <= 3.126 |" in table and "text8" in table
-    assert "Phrase pairs" in table and "vmd-eval text --checkpoint" in table
+    assert "Phrase pairs" in table and "vmd-eval text --checkpoint" in table and "Answer TV" in table
+    assert {(w["model"], w["nfe"]) for w in data["words"]} == {("ar", 1), ("mdm", 1), ("mdm", 2), ("vmd", 1), ("vmd", 2)}
+    assert all(0 <= w["word_rate"] <= 1 and w["words"] > 0 for w in data["words"])
+    assert "Word rate" in table
 
 
 def test_missing_corpus_and_wrong_task_are_reported_clearly(tmp_path, phrase_models):

@@ -73,3 +73,34 @@ def test_independent_draw_probability_mixes_two_answers_as_expected():
     expected = 2 * 0.5**differing
     assert phrases.independent_valid_probability(probs, "A knight of Varrow:") == pytest.approx(expected)
     assert phrases.independent_valid_probability(rows[0], "A knight of Varrow:") == pytest.approx(1.0)
+
+
+def test_answer_tv_is_zero_for_an_even_spread_and_high_for_a_model_stuck_on_one_answer():
+    entry = phrases.PROMPTS[0]
+    even = [(entry.prompt, a) for a in entry.answers for _ in range(5)]
+    stuck = [(entry.prompt, entry.answers[0])] * 30
+    assert phrases.answer_tv(phrases.answer_counts(even)) == pytest.approx(0.0)
+    assert phrases.answer_tv(phrases.answer_counts(stuck)) == pytest.approx(1 - 1 / len(entry.answers))
+
+
+def test_answer_counts_ignore_invalid_answers_and_padding():
+    entry = phrases.PROMPTS[0]
+    counts = phrases.answer_counts([(entry.prompt, entry.answers[1] + "___"), (entry.prompt, "full card"),
+                                    ("not a prompt", entry.answers[1])])
+    assert list(counts) == [entry.prompt]
+    assert sum(counts[entry.prompt].values()) == 1 and counts[entry.prompt][entry.answers[1]] == 1
+
+
+def test_answer_tv_floor_shrinks_with_more_samples_and_an_exact_sampler_sits_at_it():
+    rng = np.random.default_rng(0)
+    small, large = ({p.prompt: dict.fromkeys(p.answers, n // len(p.answers)) for p in phrases.PROMPTS} for n in (24, 480))
+    assert phrases.answer_tv_floor(large) < phrases.answer_tv_floor(small) / 3
+    drawn = [(p.prompt, p.answers[rng.integers(len(p.answers))]) for p in phrases.PROMPTS for _ in range(480)]
+    measured = phrases.answer_tv(phrases.answer_counts(drawn))
+    assert measured == pytest.approx(phrases.answer_tv_floor(phrases.answer_counts(drawn)), abs=0.02)
+
+
+def test_balanced_prompts_give_every_prompt_the_same_count():
+    prompts = phrases.balanced_prompts(3)
+    assert len(prompts) == 3 * len(phrases.PROMPTS)
+    assert {prompts.count(p.prompt) for p in phrases.PROMPTS} == {3}

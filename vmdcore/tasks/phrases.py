@@ -177,3 +177,54 @@ def word_options(prompt: str) -> list[set[str]]:
     """For each word position of the prompt's answers, the words that occur there."""
     answers = [a.split(" ") for a in VALID[prompt]]
     return [{words[i] for words in answers} for i in range(len(answers[0]))]
+
+
+def balanced_prompts(per_prompt: int) -> list[str]:
+    """Every prompt `per_prompt` times, so each prompt's answer histogram has the same footing."""
+    if per_prompt < 1:
+        raise ValueError("per_prompt must be >= 1")
+    return [p.prompt for p in PROMPTS for _ in range(per_prompt)]
+
+
+def answer_counts(samples: Iterable[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    """Per prompt, how often each of its valid answers was generated (invalid ones are left out)."""
+    counts: dict[str, dict[str, int]] = {}
+    for prompt, answer in samples:
+        if prompt not in VALID:
+            continue
+        bins = counts.setdefault(prompt, dict.fromkeys(sorted(VALID[prompt]), 0))
+        answer = answer.rstrip(PAD)
+        if answer in bins:
+            bins[answer] += 1
+    return counts
+
+
+def _tv_from_uniform(bins: Sequence[int]) -> float:
+    total = sum(bins)
+    if total == 0:
+        return 1.0  # no valid answer at all: as far from the data as a histogram can be
+    share = np.asarray(bins, dtype=np.float64) / total
+    return float(0.5 * np.abs(share - 1.0 / len(bins)).sum())
+
+
+def answer_tv(counts: dict[str, dict[str, int]]) -> float:
+    """Mean over prompts of the total-variation distance between the histogram of a prompt's valid
+    generated answers and the data's answer distribution (uniform over the prompt's answers).
+    0 is a perfect spread; 1 - 1/n is a model that always gives the same one of n answers."""
+    if not counts:
+        raise ValueError("answer_tv needs at least one prompt")
+    return float(np.mean([_tv_from_uniform(list(bins.values())) for bins in counts.values()]))
+
+
+def answer_tv_floor(counts: dict[str, dict[str, int]], rounds: int = 400, seed: int = 0) -> float:
+    """The answer_tv an exact sampler would score with the same number of valid answers per prompt:
+    finite samples alone put a histogram this far from uniform, so a model's figure reads against it."""
+    rng = np.random.default_rng(seed)
+    per_prompt = []
+    for bins in counts.values():
+        n, k = sum(bins.values()), len(bins)
+        if n == 0:
+            continue
+        draws = rng.multinomial(n, np.full(k, 1.0 / k), size=rounds)
+        per_prompt.append(np.mean([_tv_from_uniform(row) for row in draws]))
+    return float(np.mean(per_prompt)) if per_prompt else 1.0
