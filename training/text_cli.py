@@ -1,12 +1,12 @@
-"""The `text` and `phrases` tasks of vmd-train, and the `text` task of vmd-eval."""
+"""The `text` and `phrases` tasks of vmd-train, and the `text` and `text-sample` tasks of vmd-eval."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
-from vmdcore.checkpoint import CheckpointError
+from vmdcore.checkpoint import CheckpointError, load_checkpoint, save_checkpoint, stored_dtype
 
 from . import text_eval, text_sample, text_words
 from .phrases import PhraseRecipe, checkpoint_name as phrase_checkpoint_name, train_phrases
@@ -105,6 +105,8 @@ def add_eval(sub) -> None:
     p.add_argument("--device", default="cpu")
     p.add_argument("--json", type=Path)
     p.add_argument("--markdown", type=Path)
+    p.add_argument("--record", action="store_true",
+                   help="write each model's figures (and the command) into its checkpoint's metadata")
     p.add_argument("--threads", type=int, default=0)
 
 
@@ -145,6 +147,8 @@ def evaluate(args, command: str) -> None:
                 report["phrase"].append(row)
     except (CheckpointError, CorpusError, ValueError) as exc:
         raise SystemExit(f"vmd-eval text: {exc}") from exc
+    if args.record:
+        _record(text_paths + phrase_paths, report, command)
     markdown = text_eval.format_markdown(report, command)
     print(markdown)
     if args.json:
@@ -153,6 +157,18 @@ def evaluate(args, command: str) -> None:
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(markdown)
+
+
+def _record(paths: list[Path], report: dict, command: str) -> None:
+    """metrics["evaluation"] of each checkpoint: its rows of the report, so the app can show them."""
+    for path in paths:
+        mine = {key: [r for r in report.get(key, []) if r.get("checkpoint") == path.name]
+                for key in ("rows", "phrase", "words")}
+        model, info = load_checkpoint(path)
+        evaluation = {**{k: v for k, v in mine.items() if v}, "command": command,
+                      **({"corpus": report["corpus"]} if "corpus" in report and mine["rows"] else {})}
+        save_checkpoint(model, replace(info, metrics={**info.metrics, "evaluation": evaluation}), path, stored_dtype(path))
+        print(f"recorded the figures in {path}")
 
 
 def _word_rows(paths: list[Path], corpus, args) -> list[dict]:

@@ -66,7 +66,7 @@ def test_eval_writes_the_table_five_json_layout_with_phrase_rates_and_samples(te
     eval_main(["text", "--checkpoint", *map(str, text_models.values()),
                "--phrase-checkpoint", *map(str, phrase_models.values()), "--corpus", str(corpus),
                "--iw-samples", "2", "--nfe", "1", "2", "--samples-per-nfe", "1", "--phrase-samples", "20",
-               "--word-prompts", "4", "--word-length", "8",
+               "--word-prompts", "4", "--word-length", "8", "--record",
                "--json", str(report), "--markdown", str(markdown)])
     data = json.loads(report.read_text())
     rows = {r["model"]: r for r in data["rows"]}
@@ -89,6 +89,10 @@ def test_eval_writes_the_table_five_json_layout_with_phrase_rates_and_samples(te
     assert {(w["model"], w["nfe"]) for w in data["words"]} == {("ar", 1), ("mdm", 1), ("mdm", 2), ("vmd", 1), ("vmd", 2)}
     assert all(0 <= w["word_rate"] <= 1 and w["words"] > 0 for w in data["words"])
     assert "Word rate" in table
+    recorded = read_info(text_models["vmd"]).metrics["evaluation"]
+    assert recorded["rows"][0]["ppl"] == rows["vmd"]["ppl"] and "vmd-eval text" in recorded["command"]
+    assert {w["nfe"] for w in recorded["words"]} == {1, 2}
+    assert [r["nfe"] for r in read_info(phrase_models["vmd"]).metrics["evaluation"]["phrase"]] == [1, 2]
 
 
 def test_missing_corpus_and_wrong_task_are_reported_clearly(tmp_path, phrase_models):
