@@ -13,18 +13,17 @@ import torch
 from vmdcore.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
 from vmdcore.devices import describe, pick_device
 from vmdcore.losses import LossConfig
-from vmdcore.model import DiffusionModel, build_model, set_posterior_init, set_unit_latent_init
+from vmdcore.model import DiffusionModel, build_model, set_posterior_init
 from vmdcore.sudoku import read_puzzle_file
 from vmdcore.tasks import sudoku as sudoku_task
 
 from . import sudoku_eval
 from .state import restore_weights, saved_step
-from .sudoku_data import GridStream, HiddenClues, PuzzleStream, build_grid_pool, build_pool, load_grid_pool, load_pool
+from .sudoku_data import GridStream, PuzzleStream, build_grid_pool, build_pool, load_grid_pool, load_pool
 from .sudoku_generate import generation_probe
 from .trainer import TrainConfig, distributed_context, train
 
 log = logging.getLogger("vmd.sudoku")
-LATENT_INITS = ("small", "unit")
 DATA_KINDS = ("puzzles", "grids")
 VALIDATION_SIZE = 256
 
@@ -34,20 +33,10 @@ class SudokuRecipe:
     """Everything that decides a Sudoku model; MDM and VMD differ only in the latent settings.
 
     init_from: a Sudoku checkpoint whose weights start this run (fine-tuning): the denoiser's,
-    and the encoder's and prior's where the checkpoint has them; the latent's parts, absent from
-    an MDM, start fresh. Used only when the run starts, not on resume.
+    and the encoder's where both models have one; the latent's parts, absent from an MDM,
+    start fresh. Used only when the run starts, not on resume.
     t_min: masking rates are drawn from U(t_min, 1); raising it trains only where most empty
     cells are hidden, the steps at which the MDM is unsure.
-    hide_clues_fraction: for this first part of the run clues are maskable like any cell, so
-    a fully masked grid can only be rebuilt from z (a VMD's decoder must learn to read it).
-    hidden_clue_share: after that, this share of every batch keeps training without clues, so
-    reading z stays worth something for the whole run.
-    latent_init: "small" (GPT-2's 0.02 everywhere) or "unit" (set_unit_latent_init: the
-    layers around z start at the prior's scale).
-    latent_prior: "standard" (the paper's N(0, I)) or "conditional" (a learned p(z | clues)).
-    prior_share: share of each batch reconstructed from a prior draw of z (LossConfig).
-    latent_components, mixture_layers: a discrete latent instead (ModelConfig); the KL and
-    encoder settings then do not apply.
     data: "puzzles" (solve: unique-solution puzzles, their clues fixed) or "grids" (generate:
     random complete grids, every cell maskable; pool_size then counts grids).
     """
@@ -58,10 +47,6 @@ class SudokuRecipe:
     latent_dim: int = 32
     latent_tokens: int = 0
     encoder_pool: str = "mean"
-    latent_cell_features: int = 0
-    latent_prior: str = "standard"
-    latent_components: int = 0
-    mixture_layers: int = 1
     encoder_layers: int = 2
     init_from: str = ""
     steps: int = 20000
@@ -72,13 +57,8 @@ class SudokuRecipe:
     kl_anneal_fraction: float = 0.3
     kl_weighting: str = "none"
     free_bits: float = 0.0
-    prior_share: float = 0.0
     t_min: float = 1e-3
-    hide_clues_fraction: float = 0.0
-    hidden_clue_share: float = 0.0
-    latent_init: str = "small"
     encoder_init_logvar: float = -4.0
-    extra_clues: int = 0
     bf16: bool = True
     half_export: bool = True
     pool_size: int = 8000
@@ -92,9 +72,6 @@ class SudokuRecipe:
             latent_dim=self.latent_dim if kind == "vmd" else 0, encoder_layers=self.encoder_layers,
             latent_tokens=self.latent_tokens if kind == "vmd" else 0,
             encoder_pool=self.encoder_pool if kind == "vmd" else "mean",
-            latent_cell_features=self.latent_cell_features if kind == "vmd" else 0,
-            latent_prior=self.latent_prior if kind == "vmd" else "standard",
-            latent_components=self.latent_components if kind == "vmd" else 0, mixture_layers=self.mixture_layers,
         )
 
     def train_config(self, eval_every: int, log_every: int) -> TrainConfig:
@@ -102,8 +79,7 @@ class SudokuRecipe:
             steps=self.steps, batch_size=self.batch_size, lr=self.lr, warmup_steps=self.warmup_steps,
             kl_hold_steps=int(self.kl_hold_fraction * self.steps),
             kl_anneal_steps=int(self.kl_anneal_fraction * self.steps),
-            loss=LossConfig(eps=self.t_min, kl_weighting=self.kl_weighting, free_bits=self.free_bits,
-                            prior_share=self.prior_share),
+            loss=LossConfig(eps=self.t_min, kl_weighting=self.kl_weighting, free_bits=self.free_bits),
             seed=self.seed, log_every=log_every, eval_every=eval_every, bf16=self.bf16, save_every_s=120.0,
         )
 
@@ -127,15 +103,15 @@ def validation_probe(puzzles: np.ndarray, nfes=(5, 20)):
 
 
 def start_from(model: DiffusionModel, path: Path) -> dict:
-    """Copy a trained Sudoku model's weights into `model`: the denoiser's, and the encoder's and
-    prior's where both models have one (so a VMD continues with the latent it learned); parts the
-    source lacks keep their init.
+    """Copy a trained Sudoku model's weights into `model`: the denoiser's, and the encoder's where
+    both models have one (so a VMD continues with the latent it learned); parts the source lacks
+    keep their init.
 
     Returns where those weights came from (the source's command and steps), for the metadata.
     """
     source, info = load_checkpoint(path, expect_task=sudoku_task.TASK)
     copied, total = 0, 0
-    for part in ("denoiser", "encoder", "prior"):
+    for part in ("denoiser", "encoder"):
         own_part, source_part = getattr(model, part), getattr(source, part)
         if own_part is None:
             continue
@@ -177,16 +153,10 @@ def train_sudoku(
     else:
         puzzles, solutions = load_pool(pool_path)
         held_out = slice(len(puzzles) - min(VALIDATION_SIZE, len(puzzles) // 5), None)
-        stream = PuzzleStream(puzzles[: held_out.start], solutions[: held_out.start], recipe.extra_clues)
-        if recipe.hide_clues_fraction > 0 or recipe.hidden_clue_share > 0:
-            stream = HiddenClues(stream, int(recipe.hide_clues_fraction * recipe.steps), recipe.hidden_clue_share, saved_step(run_dir))
+        stream = PuzzleStream(puzzles[: held_out.start], solutions[: held_out.start])
         probe, pool_note = validation_probe(puzzles[held_out]), "generated puzzles"
     config = recipe.model_config(kind)
     model = build_model(config, seed=recipe.seed)
-    if recipe.latent_init == "unit":
-        set_unit_latent_init(model)
-    elif recipe.latent_init not in LATENT_INITS:
-        raise ValueError(f"latent_init must be one of {LATENT_INITS}, not {recipe.latent_init!r}")
     set_posterior_init(model, recipe.encoder_init_logvar)
     origin = start_from(model, Path(recipe.init_from)) if recipe.init_from else None
     target = pick_device(device)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from vmdcore.checkpoint import CheckpointError, load_checkpoint, save_checkpoint, stored_dtype
-from vmdcore.config import ENCODER_POOLS, LATENT_PRIORS
+from vmdcore.config import ENCODER_POOLS
 from vmdcore.devices import describe, pick_device
 from vmdcore.losses import KL_WEIGHTINGS
 from vmdcore.sampling.sampler import LATENT_MODES
@@ -19,15 +19,14 @@ from vmdcore.sudoku import PuzzleFormatError, read_puzzle_file
 from vmdcore.tasks import sudoku as sudoku_task
 
 from . import sudoku_eval
-from .sudoku import DATA_KINDS, LATENT_INITS, SudokuRecipe, checkpoint_name, train_sudoku
+from .sudoku import DATA_KINDS, SudokuRecipe, checkpoint_name, train_sudoku
 from .sudoku_failures import failure_modes, format_failure_modes, one_by_one_accuracy
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTSET = ROOT / "resources" / "puzzles" / "testset.csv"
 CHECKPOINTS = ROOT / "resources" / "checkpoints"
 STRATEGY_NAMES = ("random", "top-prob", "margin", "entropy")
-RECIPE_CHOICES = {"latent_prior": LATENT_PRIORS, "encoder_pool": ENCODER_POOLS, "latent_init": LATENT_INITS,
-                  "kl_weighting": KL_WEIGHTINGS, "data": DATA_KINDS}
+RECIPE_CHOICES = {"encoder_pool": ENCODER_POOLS, "kl_weighting": KL_WEIGHTINGS, "data": DATA_KINDS}
 
 
 def add_train(sub) -> None:
@@ -73,7 +72,7 @@ def add_eval(sub) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--batch-size", type=int, default=256)
     p.add_argument("--latent-mode", choices=LATENT_MODES, default="fixed",
-                   help="VMD: draw z once (the paper), every step, or once then re-encode it from each step's predictions")
+                   help="VMD: draw z once (the paper) or every step")
     p.add_argument("--latent-scale", type=float, default=1.0, help="VMD: multiplies the spread of the prior draw of z (0: the prior's mean)")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = torch's default)")
     p.add_argument("--device", default="auto", help="cpu, cuda, mps (default: the best available)")
@@ -119,12 +118,6 @@ def evaluate(args, command: str) -> None:
             model, info = load_checkpoint(path, device, expect_task=sudoku_task.TASK)
         except CheckpointError as exc:
             raise SystemExit(f"vmd-eval sudoku: {exc}") from exc
-        if args.latent_mode == "refine" and info.config.is_mixture:
-            raise SystemExit(f"vmd-eval sudoku: --latent-mode refine needs an encoder, and {path.name} has a discrete "
-                             "latent, which has none; use fixed or redraw")
-        if args.latent_mode == "refine" and info.config.uses_encoder and model.encoder is None:
-            raise SystemExit(f"vmd-eval sudoku: --latent-mode refine needs the encoder, and {path.name} is an "
-                             "inference-only copy without it; use the training checkpoint")
         results = []
         for strategy in args.strategy:
             for nfe in args.nfe:
@@ -138,10 +131,7 @@ def evaluate(args, command: str) -> None:
                 results.append(row)
                 print(f"{path.name:28s} {strategy:9s} NFE {nfe:3d}: {s.accuracy:6.1%} solved, "
                       f"{s.mean_conflicts:5.2f} conflicting cells, {s.puzzles_per_s:7.1f} puzzles/s", flush=True)
-        usage = _latent_usage(model, path, entries) if args.latent_usage and info.config.uses_encoder else None
-        if args.latent_usage and info.config.is_mixture:
-            print(f"{path.name}: --latent-usage needs an encoder; this discrete latent has none (its training log's "
-                  "kl is the information its code carries)")
+        usage = _latent_usage(model, path, entries) if args.latent_usage and info.config.is_latent else None
         failures = _failure_modes(model, path, entries, args) if args.failure_modes else None
         report = {"checkpoint": path.name, "kind": info.kind, "device": describe(device), "puzzles": args.puzzles.name, "n": len(puzzles),
                   "seed": args.seed, "latent_mode": args.latent_mode, "latent_scale": args.latent_scale,
@@ -185,10 +175,9 @@ def _failure_modes(model, path: Path, entries, args) -> list[dict]:
 
 def _latent_usage(model, path: Path, entries) -> list[dict]:
     rows = sudoku_eval.latent_usage(model, np.stack([e.puzzle for e in entries]), _solutions(entries, "--latent-usage"))
-    prior_name = "p(z | clues)" if model.prior is not None else "N(0, I)"
     print(f"{path.name}: does the decoder read z? nats per puzzle over the masked cells")
     for row in rows:
-        print(f"  t={row['t']:.1f}: z ~ q {row['posterior']:.2f}, z ~ {prior_name} {row['prior']:.2f}, z = 0 {row['zero']:.2f} "
+        print(f"  t={row['t']:.1f}: z ~ q {row['posterior']:.2f}, z ~ N(0, I) {row['prior']:.2f}, z = 0 {row['zero']:.2f} "
               f"(KL {row['kl']:.1f})", flush=True)
     return rows
 

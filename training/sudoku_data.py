@@ -56,26 +56,18 @@ def load_pool(path: Path) -> tuple[np.ndarray, np.ndarray]:
 class PuzzleStream:
     """Callable batch source for the trainer: (solution tokens, clue mask).
 
-    Each draw picks pool puzzles and applies a fresh random symmetry. `extra_clues` reveals
-    up to that many additional solution cells per puzzle (uniformly 0..extra_clues), a
-    curriculum knob for easing the first steps; 0 trains on the minimal puzzles as they are.
+    Each draw picks pool puzzles and applies a fresh random symmetry; the clues are fixed, the
+    empty cells are what the model learns to fill.
     """
 
-    def __init__(self, puzzles: np.ndarray, solutions: np.ndarray, extra_clues: int = 0) -> None:
+    def __init__(self, puzzles: np.ndarray, solutions: np.ndarray) -> None:
         self.puzzles, self.solutions = puzzles, solutions
-        self.extra_clues = extra_clues
 
     def __call__(self, n: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         rows = rng.integers(0, len(self.puzzles), size=n)
         puzzles, solutions = augment_batch(self.puzzles[rows], self.solutions[rows], rng)
-        fixed = puzzles > 0
-        if self.extra_clues:
-            extra = rng.integers(0, self.extra_clues + 1, size=(n, 1))
-            order = np.argsort(rng.random((n, 81)) + fixed * 2, axis=1)  # empty cells first
-            rank = np.argsort(order, axis=1)
-            fixed = fixed | (rank < extra)
         tokens, _ = sudoku_task.encode(solutions)
-        return torch.from_numpy(tokens), torch.from_numpy(fixed)
+        return torch.from_numpy(tokens), torch.from_numpy(puzzles > 0)
 
 
 def build_grid_pool(n: int, seed: int, out: Path, chunk: int = 1000) -> Path:
@@ -114,25 +106,6 @@ class GridStream:
         _, grids = augment_batch(self.grids[rows], self.grids[rows], rng)
         tokens, _ = sudoku_task.encode(grids)
         return torch.from_numpy(tokens), torch.zeros(tokens.shape, dtype=torch.bool)
-
-
-class HiddenClues:
-    """Wraps a batch source so that some grids have no clues: every cell is maskable and a fully
-    masked grid can only be rebuilt from z. For the first `steps` batches every grid loses its
-    clues; after that a random `share` of each batch does (0 = the puzzles' own clues). `start`
-    is the step a resumed run starts from."""
-
-    def __init__(self, stream: PuzzleStream, steps: int, share: float = 0.0, start: int = 0) -> None:
-        self.stream, self.steps, self.share, self.calls = stream, steps, share, start
-
-    def __call__(self, n: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        tokens, fixed = self.stream(n, rng)
-        self.calls += 1
-        if self.calls <= self.steps:
-            return tokens, torch.zeros_like(fixed)
-        if self.share > 0:
-            fixed = fixed & torch.from_numpy(rng.random(n) >= self.share)[:, None]
-        return tokens, fixed
 
 
 def main() -> None:

@@ -150,8 +150,7 @@ def one_by_one_accuracy(
 
     This is the sampler with the independence between cells of one step taken away: the most
     that any way of deciding a step's cells jointly (a latent, for one) could give this denoiser
-    at this NFE. It costs one network evaluation per cell instead of one per step. A discrete
-    latent picks its code again at every evaluation.
+    at this NFE. It costs one network evaluation per cell instead of one per step.
     """
     device = next(model.parameters()).device
     mask_id = model.config.mask_id
@@ -161,11 +160,10 @@ def one_by_one_accuracy(
         tokens, _ = sudoku_task.encode(chunk)
         tokens = torch.as_tensor(tokens, device=device)
         generator = torch.Generator(device=device).manual_seed(seed + start)
-        z = None if model.config.is_mixture else model.prior_sample(len(chunk), generator, latent_scale, tokens)
+        z = model.prior_sample(len(chunk), generator, latent_scale)
 
         def predict() -> torch.Tensor:
-            logits = model.choose_code(tokens, generator, latent_scale)[0] if model.config.is_mixture else model(tokens, z)
-            return torch.softmax(logits.float(), dim=-1)
+            return torch.softmax(model(tokens, z).float(), dim=-1)
 
         for step in range(nfe):
             open_cells = tokens == mask_id

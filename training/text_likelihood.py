@@ -141,8 +141,6 @@ def window_nats(
     if model.encoder is None:
         plans = mask_plans(x0.shape[0], mc.n_blocks, n, settings, generator)
         return nelbo_per_block(model, x0, None, plans).sum(-1), None
-    if model.prior is not None:
-        raise ValueError("these likelihood estimates assume the N(0, I) prior; this VMD's prior is conditional")
     k = settings.iw_samples
     rows = x0.repeat_interleave(k, dim=0)
     posterior = model.encoder(rows, torch.ones_like(rows, dtype=torch.bool))

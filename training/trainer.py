@@ -66,11 +66,10 @@ class ElboObjective(nn.Module):
 
 
 def latent_terms(model: DiffusionModel, kl: torch.Tensor, beta: float) -> dict[str, float]:
-    """The log's latent columns, only where they mean something: an MDM has no KL, and a discrete
-    latent (no encoder, no KL weight) reports the information its code carries but no beta."""
+    """The log's latent columns, only where they mean something: an MDM has no KL."""
     if not model.config.is_latent:
         return {}
-    return {"kl": float(kl), **({"beta": beta} if model.config.uses_encoder else {})}
+    return {"kl": float(kl), "beta": beta}
 
 
 def learning_rate(step: int, config: TrainConfig) -> float:

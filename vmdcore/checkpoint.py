@@ -18,7 +18,7 @@ import torch
 from safetensors import safe_open
 from safetensors.torch import save_file
 
-from .config import ModelConfig
+from .config import ModelConfig, RetiredSettingError
 from .model import DiffusionModel
 
 FORMAT = "vmd-checkpoint"
@@ -78,7 +78,7 @@ def save_checkpoint(
         raise ValueError(f"vocabulary has {len(info.vocabulary)} entries, the model {model.config.vocab_size}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if model.encoder is None and model.config.uses_encoder and not info.inference_only:
+    if model.encoder is None and model.config.is_latent and not info.inference_only:
         raise ValueError("a VMD without its encoder can only be saved as an inference-only copy")
     tensors = {
         name: t.detach().cpu().to(dtype if t.is_floating_point() else t.dtype).contiguous().clone()
@@ -111,9 +111,8 @@ def stored_dtype(path: str | os.PathLike) -> torch.dtype:
 
 
 def save_inference_copy(src: str | os.PathLike, dst: str | os.PathLike) -> Path:
-    """A smaller copy for an app that only samples: float16 weights, no encoder (a conditional
-    prior stays: sampling draws z from it). The metadata (recipe, figures) travels unchanged,
-    marked inference_only."""
+    """A smaller copy for an app that only samples: float16 weights, no encoder. The metadata
+    (recipe, figures) travels unchanged, marked inference_only."""
     model, info = load_checkpoint(src)
     model.encoder = None
     return save_checkpoint(model, replace(info, inference_only=True), dst, torch.float16)
@@ -174,6 +173,8 @@ def _parse_metadata(raw: str, name: str) -> CheckpointInfo:
             raise CheckpointError(f"{name}: metadata lacks '{key}'")
     try:
         config = ModelConfig.from_dict(meta["model"])
+    except RetiredSettingError as exc:
+        raise CheckpointError(f"{name} cannot be loaded: {exc}") from exc
     except (TypeError, ValueError) as exc:
         raise CheckpointError(f"{name}: invalid model settings: {exc}") from exc
     vocabulary = list(meta["vocabulary"])

@@ -7,38 +7,54 @@ from typing import Any
 
 LAYOUTS = ("sequence", "sudoku")
 ENCODER_POOLS = ("mean", "cells")
-LATENT_PRIORS = ("standard", "conditional")
+
+# The last commit whose code still had the retired settings below.
+RETIRED_IN = "e2ec51e"
+RETIRED_ON = "2026-12-07"
+RETIRED_NOTES = "docs/results/sudoku-training.md"
+
+# Settings that checkpoints written before RETIRED_ON may record, each with the value at which
+# it did nothing. A checkpoint holding that value loads as if the key were absent; any other
+# value needs the retired code, so loading refuses it (RetiredSettingError).
+RETIRED_SETTINGS: dict[str, tuple[Any, str]] = {
+    "latent_cell_features": (0, "the per-cell readout of z (latent_cell_features)"),
+    "latent_prior": ("standard", "the conditional prior p(z | clues) (latent_prior)"),
+    "latent_components": (0, "the discrete latent (latent_components)"),
+}
+# Retired settings that never change what a checkpoint's weights compute when sampling, so any
+# value is ignored: mixture_layers only acted with latent_components > 0 (refused above), and
+# dropout only while training.
+IGNORED_SETTINGS = ("mixture_layers", "dropout")
+
+
+class RetiredSettingError(ValueError):
+    """A saved configuration uses a model option that VMD no longer has."""
 
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """Shape of a Denoiser (and of its LatentEncoder when latent_dim > 0).
+    """Shape of a DiffusionModel: its Denoiser and, when latent_dim > 0, its LatentEncoder.
 
-    vocab_size counts real tokens only; the mask token is id `vocab_size`.
-    latent_dim = 0 is the baseline MDM; > 0 conditions every layer on z (VMD).
-    block_size = 0 means one block over the whole sequence (bidirectional attention, one z);
-    block_size > 0 makes attention block-causal with one z per block (Block VMD / BD3-LM).
-    layout picks the positional scheme: "sequence" (learned absolute positions) or "sudoku"
-    (row + column + box embeddings and a learned per-head attention bias for peer relations).
-    latent_tokens > 0 (VMD with one block only) also turns z into that many extra tokens that
-    every position attends to in every layer, so each position can read its own part of z;
-    adaptive LN alone shifts every position the same way.
-    encoder_pool: how q(z | x0, mask) summarises a block: "mean" over positions, or "cells",
-    a few features per position concatenated in order (keeps which position said what).
-    latent_cell_features > 0 also reads that many features per position out of z with one
-    linear map and adds them to the position's input: a direct, position-addressed path from z
-    to each cell, the mirror of the "cells" encoder.
-    latent_prior: "standard" is the paper's fixed N(0, I). "conditional" (one-block VMD only)
-    learns a diagonal Gaussian p(z | fixed tokens) with a second encoder-shaped network that
-    sees only the positions fixed from the start (a Sudoku's clues). With one solution per
-    puzzle, a draw from N(0, I) names some other grid's solution; a prior that reads the clues
-    can put its mass where the encoder puts this puzzle's z. It departs from the paper.
-    latent_components > 0 (one-block VMD only) makes the latent discrete instead: one of that
-    many learned codes (each latent_dim wide), with a prior p(k | xt) read from the denoiser's
-    own hidden states after its first n_layers - mixture_layers layers; only the last
-    mixture_layers layers read the code. Training marginalises k exactly (a mixture of K
-    products of marginals), so there is no encoder and no gap between what the decoder trains
-    on and what sampling draws. It departs from the paper's Gaussian z.
+    vocab_size: real tokens; the mask token is id vocab_size (the embedding has one more row).
+    seq_len: positions per sequence.
+    d_model, n_layers, n_heads, mlp_ratio: the transformer's width, depth, attention heads and
+        MLP expansion (the hidden layer is mlp_ratio * d_model wide).
+    latent_dim: 0 is the MDM; > 0 is the VMD, with a Gaussian z of that many dimensions per
+        block, prior N(0, I), that shifts and scales both layer norms of every denoiser layer
+        (adaptive LN).
+    encoder_layers: depth of the training-time encoder q(z | x0, mask) (VMD only).
+    block_size: 0 is one block over the whole sequence (bidirectional attention, one z);
+        > 0 makes attention block-causal with one z per block (Block VMD / BD3-LM); it must
+        divide seq_len.
+    layout: the positional scheme. "sequence": learned absolute positions. "sudoku" (seq_len
+        81): row + column + box embeddings, a learned per-head attention bias for how two
+        cells relate (same row, column, box, itself, none), and a per-cell input of the digits
+        already among its peers.
+    latent_tokens: > 0 (one-block VMD only) also turns z into that many extra tokens that every
+        position attends to in every layer, so each position can read its own part of z.
+    encoder_pool: how the encoder summarises a block into q(z): "mean" over its positions, or
+        "cells", a few features per position concatenated in order, which keeps which
+        position held what.
     """
 
     vocab_size: int
@@ -51,13 +67,8 @@ class ModelConfig:
     encoder_layers: int = 2
     block_size: int = 0
     layout: str = "sequence"
-    dropout: float = 0.0
     latent_tokens: int = 0
     encoder_pool: str = "mean"
-    latent_cell_features: int = 0
-    latent_prior: str = "standard"
-    latent_components: int = 0
-    mixture_layers: int = 1
 
     def __post_init__(self) -> None:
         if self.vocab_size < 2 or self.seq_len < 1:
@@ -74,24 +85,8 @@ class ModelConfig:
             raise ValueError("latent_dim, block_size and latent_tokens must be >= 0")
         if self.latent_tokens and (not self.is_latent or self.n_blocks != 1):
             raise ValueError("latent_tokens needs a latent (latent_dim > 0) and a single block")
-        if self.latent_cell_features < 0 or (self.latent_cell_features and not self.is_latent):
-            raise ValueError("latent_cell_features needs a latent (latent_dim > 0) and must be >= 0")
         if self.encoder_pool not in ENCODER_POOLS:
             raise ValueError(f"encoder_pool must be one of {ENCODER_POOLS}, not {self.encoder_pool!r}")
-        if self.latent_prior not in LATENT_PRIORS:
-            raise ValueError(f"latent_prior must be one of {LATENT_PRIORS}, not {self.latent_prior!r}")
-        if self.latent_prior == "conditional" and (not self.is_latent or self.n_blocks != 1):
-            raise ValueError("a conditional prior needs a latent (latent_dim > 0) and a single block")
-        if self.latent_components < 0 or self.latent_components == 1:
-            raise ValueError("latent_components must be 0 (a Gaussian latent or none) or at least 2")
-        if self.is_mixture:
-            if not self.is_latent or self.n_blocks != 1:
-                raise ValueError("a discrete latent (latent_components) needs latent_dim > 0 for its codes and a single block")
-            if self.latent_tokens or self.latent_cell_features or self.latent_prior != "standard":
-                raise ValueError("a discrete latent reads its code through adaptive LN only: no latent_tokens, "
-                                 "latent_cell_features or conditional prior")
-            if not 1 <= self.mixture_layers < self.n_layers:
-                raise ValueError(f"mixture_layers must be between 1 and n_layers - 1 ({self.n_layers - 1})")
 
     @property
     def mask_id(self) -> int:
@@ -100,16 +95,6 @@ class ModelConfig:
     @property
     def is_latent(self) -> bool:
         return self.latent_dim > 0
-
-    @property
-    def is_mixture(self) -> bool:
-        """A discrete latent, marginalised exactly: no encoder."""
-        return self.latent_components > 0
-
-    @property
-    def uses_encoder(self) -> bool:
-        """A Gaussian latent, trained with the encoder q(z | x0, mask)."""
-        return self.is_latent and not self.is_mixture
 
     @property
     def n_blocks(self) -> int:
@@ -124,6 +109,17 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ModelConfig":
+        """The inverse of to_dict. Settings a configuration saved before 2026-12-07 may carry
+        are dropped where they did nothing (RETIRED_SETTINGS, IGNORED_SETTINGS); one that did
+        raises RetiredSettingError."""
+        data = dict(data)
+        for name, (unused, what) in RETIRED_SETTINGS.items():
+            if name in data and data.pop(name) != unused:
+                raise RetiredSettingError(
+                    f"it uses {what}, an experiment removed from VMD on {RETIRED_ON} (see {RETIRED_NOTES}); "
+                    f"VMD as of commit {RETIRED_IN} can still load it")
+        for name in IGNORED_SETTINGS:
+            data.pop(name, None)
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:

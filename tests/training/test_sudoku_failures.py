@@ -91,16 +91,3 @@ def test_deciding_a_steps_cells_one_by_one_cannot_mend_wrong_beliefs():
     ones = _model_predicting(lambda tokens: np.ones((len(tokens), 81), dtype=int))
     assert one_by_one_accuracy(ones, puzzles, "margin", 3) == 0.0
     assert one_by_one_accuracy(_model_predicting(lambda tokens: solutions[:len(tokens)]), puzzles, "top-prob", 2) == 1.0
-
-
-def test_a_discrete_latent_is_sorted_on_the_solves_the_evaluation_scores():
-    from training.sudoku_eval import score
-
-    model = build_model(sudoku_task.model_config(d_model=16, n_layers=2, n_heads=2, latent_dim=4, latent_components=3),
-                        seed=0)
-    puzzles, solutions = _puzzles(6)
-    modes = failure_modes(model, puzzles, solutions, "margin", 3, latent_mode="redraw")
-    scored = score(model, puzzles, "margin", 3, latent_mode="redraw")
-    assert modes.n - modes.failed == round(scored.accuracy * 6)
-    assert modes.failed == sum(modes.first_wrong_step)
-    assert 0.0 <= one_by_one_accuracy(model, puzzles, "margin", 3) <= 1.0

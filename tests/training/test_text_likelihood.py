@@ -77,12 +77,3 @@ def test_vmd_importance_weighted_estimate_is_at_most_its_elbo_and_equal_when_z_i
     assert torch.allclose(iw, bound, atol=1e-4) and torch.allclose(iw, mdm_like, atol=1e-4)
     result = estimate_nll(model, x.numpy(), "vmd", settings)
     assert "importance-weighted" in result.estimate and result.bound_ppl is not None
-
-
-def test_a_conditional_prior_is_refused_rather_than_taken_for_n01():
-    from dataclasses import replace
-
-    config = replace(RECIPE.model_config("vmd", 0, VOCAB), latent_prior="conditional")
-    model = build_model(config, seed=0).eval()
-    with pytest.raises(ValueError, match="N\\(0, I\\) prior"):
-        window_nats(model, torch.zeros((2, 16), dtype=torch.long), LikelihoodSettings(), torch.Generator().manual_seed(0))

@@ -146,6 +146,54 @@ def test_newer_format_and_bad_settings(tmp_path):
         read_info(path)
 
 
+LEGACY_DEFAULTS = {"dropout": 0.0, "latent_cell_features": 0, "latent_prior": "standard", "latent_components": 0,
+                   "mixture_layers": 1}
+
+
+def test_checkpoints_recording_removed_settings_at_their_unused_values_still_load(tmp_path):
+    model = tiny_model(latent_dim=4)
+    path = _save(model, tmp_path / "m.safetensors")
+    _rewrite_metadata(path, lambda m: m["model"].update(LEGACY_DEFAULTS))
+    loaded, info = load_checkpoint(path)
+    assert info.config == model.config
+    x = torch.full((2, 12), model.config.mask_id)
+    z = model.prior_sample(2, torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        assert torch.equal(loaded(x, z), model(x, z))
+
+
+@pytest.mark.parametrize("key,value,words", [
+    ("latent_components", 8, "the discrete latent"),
+    ("latent_prior", "conditional", "the conditional prior"),
+    ("latent_cell_features", 4, "the per-cell readout of z"),
+])
+def test_checkpoints_that_need_a_removed_experiment_are_refused_in_plain_words(tmp_path, key, value, words):
+    path = _save(tiny_model(latent_dim=4), tmp_path / "old.safetensors")
+    _rewrite_metadata(path, lambda m: m["model"].update({**LEGACY_DEFAULTS, key: value}))
+    for read in (read_info, load_checkpoint):
+        with pytest.raises(CheckpointError) as exc:
+            read(path)
+        message = str(exc.value)
+        assert message.startswith("old.safetensors cannot be loaded: it uses " + words)
+        assert "removed from VMD on 2026-12-07" in message and "docs/results/sudoku-training.md" in message
+        assert "commit e2ec51e" in message
+
+
+def test_the_bundled_checkpoints_that_record_removed_settings_load():
+    from pathlib import Path
+    from safetensors import safe_open
+
+    folder = Path(__file__).resolve().parents[2] / "resources" / "checkpoints"
+    for name in ("sudoku-gen-mdm", "sudoku-gen-vmd"):
+        path = folder / f"{name}.safetensors"
+        with safe_open(str(path), framework="pt") as f:
+            recorded = json.loads(f.metadata()["vmd"])["model"]
+        assert {k: recorded[k] for k in ("latent_cell_features", "latent_prior", "latent_components")} == {
+            "latent_cell_features": 0, "latent_prior": "standard", "latent_components": 0}
+        model, info = load_checkpoint(path, expect_task="sudoku")
+        assert info.name == name and model.config.layout == "sudoku"
+
+
 def test_wrong_task_or_kind_is_named(tmp_path):
     path = _save(tiny_model(), tmp_path / "m.safetensors")
     with pytest.raises(CheckpointError, match="'synthetic' model, but a 'sudoku'"):

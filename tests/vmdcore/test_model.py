@@ -74,24 +74,6 @@ def test_latent_tokens_let_each_cell_read_z_from_the_start():
     assert not torch.allclose(logits, other)
 
 
-def test_latent_cell_features_give_each_cell_its_own_part_of_z():
-    model = _sudoku_vmd(latent_cell_features=3)
-    x = torch.full((1, 81), model.config.mask_id)
-    z = torch.randn(1, 1, 8)
-    # Change only the readout weights feeding cell 40: only that cell's input changes.
-    with torch.no_grad():
-        before = model.denoiser._cell_codes(z, 81)
-        model.denoiser.latent_cells.weight[40 * 3:(40 + 1) * 3] += 1.0
-        after = model.denoiser._cell_codes(z, 81)
-        logits = model(x, z)
-        other = model(x, torch.randn(1, 1, 8))
-    changed = (after - before).abs().sum(-1)[0] > 1e-6
-    assert changed.nonzero().flatten().tolist() == [40]
-    assert not torch.allclose(logits, other)  # adaptive LN starts at zero: this is the readout's doing
-    with pytest.raises(ValueError, match="latent_cell_features"):
-        ModelConfig(vocab_size=9, seq_len=8, latent_cell_features=2)
-
-
 def test_latent_tokens_need_a_latent_and_one_block():
     import pytest
 
@@ -128,18 +110,37 @@ def test_configs_saved_before_the_latent_token_settings_still_load():
     assert config.latent_tokens == 0 and config.encoder_pool == "mean"
 
 
-def test_unit_latent_init_makes_z_differ_between_inputs_and_reach_the_decoder():
-    from vmdcore.model import set_unit_latent_init
+def test_prior_draws_are_plain_standard_normal_draws_scaled():
+    model = tiny_model(latent_dim=4, block_size=4)
+    z = model.prior_sample(3, torch.Generator().manual_seed(5))
+    assert torch.equal(z, torch.randn((3, 3, 4), generator=torch.Generator().manual_seed(5)))
+    half = model.prior_sample(3, torch.Generator().manual_seed(5), scale=0.5)
+    assert torch.allclose(half, 0.5 * z) and not model.prior_sample(2, scale=0.0).any()
+    assert tiny_model().prior_sample(2) is None  # an MDM has no latent
 
-    small = _sudoku_vmd(encoder_pool="cells", latent_cell_features=4)
-    unit = _sudoku_vmd(encoder_pool="cells", latent_cell_features=4)
-    set_unit_latent_init(unit)
-    x0 = torch.randint(0, 9, (16, 81))
-    masked = torch.rand(16, 81) < 0.9
-    z = torch.randn(16, 1, 8)
-    with torch.no_grad():
-        spread = [m.encoder(x0, masked).mean.std(0).mean().item() for m in (small, unit)]
-        reach = [m.denoiser._cell_codes(z, 81).std().item() for m in (small, unit)]
-    assert spread[1] > 5 * spread[0] and spread[1] > 0.1  # the encoder's means say which input it saw
-    assert reach[1] > 5 * reach[0]  # and the decoder's readout of z is not ~0
-    set_unit_latent_init(_sudoku_vmd(latent_dim=0))  # an MDM has nothing to change
+
+def test_kl_to_the_standard_normal_is_zero_only_there():
+    from vmdcore.model import DiagonalGaussian
+
+    zeros = torch.zeros(2, 1, 3)
+    assert torch.equal(DiagonalGaussian(zeros, zeros).kl_to_standard(), zeros)
+    mean, logvar = torch.tensor([1.0, 0.0, 0.0]), torch.tensor([0.0, 1.0, -1.0])
+    kl = DiagonalGaussian(mean, logvar).kl_to_standard()
+    expected = 0.5 * (mean.pow(2) + logvar.exp() - 1.0 - logvar)
+    assert torch.allclose(kl, expected) and (kl > 0).all()
+
+
+def test_settings_of_removed_experiments_are_dropped_at_their_unused_values_and_refused_otherwise():
+    from vmdcore.config import RetiredSettingError
+
+    base = {"vocab_size": 9, "seq_len": 81, "d_model": 32, "n_layers": 2, "n_heads": 4, "latent_dim": 8,
+            "layout": "sudoku"}
+    legacy = {**base, "dropout": 0.0, "latent_cell_features": 0, "latent_prior": "standard", "latent_components": 0,
+              "mixture_layers": 1}
+    assert ModelConfig.from_dict(legacy) == ModelConfig.from_dict(base)
+    for key, value, words in [("latent_components", 8, "discrete latent"), ("latent_prior", "conditional", "conditional prior"),
+                              ("latent_cell_features", 4, "per-cell readout")]:
+        with pytest.raises(RetiredSettingError, match=f"{words}.*removed from VMD on 2026-12-07"):
+            ModelConfig.from_dict({**legacy, key: value})
+    with pytest.raises(ValueError, match="unknown model settings"):
+        ModelConfig.from_dict({**base, "latent_blocks": 2})

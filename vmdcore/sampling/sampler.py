@@ -14,7 +14,7 @@ from . import strategies
 from .trace import Step, Trace
 
 
-LATENT_MODES = ("fixed", "redraw", "refine")
+LATENT_MODES = ("fixed", "redraw")
 
 
 @dataclass(frozen=True)
@@ -27,13 +27,8 @@ class SamplerConfig:
         everything that is left.
     strategy: a name in strategies.STRATEGIES (random, top-prob, margin, entropy).
     temperature: 0 commits the argmax; > 0 samples the committed token from p^(1/T).
-    latent_mode: "fixed" draws z once per trajectory (the paper); "redraw" draws it every step;
-        "refine" draws it once, then before every later step re-encodes it with the encoder
-        from the grid so far completed by the last step's predictions (needs the encoder).
-        A discrete latent picks its code from p(k | tokens): at the first step only ("fixed")
-        or at every step ("redraw").
-    latent_scale: multiplies the prior's spread (1 = the model's prior, N(0, I) or p(z | fixed
-        tokens); 0 = the prior's mean; for a discrete latent, 0 = the most probable code).
+    latent_mode: "fixed" draws z once per trajectory (the paper); "redraw" draws it every step.
+    latent_scale: multiplies the spread of the prior draw (1 = N(0, I); 0 = z = 0).
     remask_threshold: 0 = off. Otherwise, before each step but the last of a block, tokens the
         model committed with confidence below this are reopened (at most half of them).
     """
@@ -108,13 +103,7 @@ def sample(
     active_blocks = [b for b in range(mc.n_blocks) if masked0[:, blocks == b].any()]
     total = config.nfe * len(active_blocks)
     commit_conf = torch.ones(tokens.shape, device=device)
-    discrete = mc.is_mixture
-    if discrete and config.latent_mode == "refine":
-        raise ValueError("latent_mode 'refine' needs an encoder; a discrete latent has none (use fixed or redraw)")
-    z = None if discrete else model.prior_sample(batch, generator, config.latent_scale, tokens, fixed_t)
-    if z is not None and config.latent_mode == "refine" and model.encoder is None:
-        raise ValueError("latent_mode 'refine' needs the VMD's encoder, which an inference-only copy does not have")
-    predicted = None
+    z = model.prior_sample(batch, generator, config.latent_scale)
 
     index = 0
     for block in active_blocks:
@@ -128,17 +117,9 @@ def sample(
             if config.remask_threshold > 0 and steps_left > 1:
                 remasked = _choose_remask(tokens, fixed_t, in_block, commit_conf, config.remask_threshold, mc.mask_id)
                 tokens = tokens.masked_fill(remasked, mc.mask_id)
-            if z is not None and not discrete and config.latent_mode == "redraw" and index > 0:
-                z = model.prior_sample(batch, generator, config.latent_scale, tokens, fixed_t)
-            if z is not None and config.latent_mode == "refine" and predicted is not None:
-                open_now = tokens == mc.mask_id
-                z = model.encoder(torch.where(open_now, predicted, tokens), open_now).mean
-
-            if discrete and (z is None or config.latent_mode == "redraw"):
-                logits, z = model.choose_code(tokens, generator, config.latent_scale)
-            else:
-                logits = model(tokens, z)
-            logits = logits.float()
+            if z is not None and config.latent_mode == "redraw" and index > 0:
+                z = model.prior_sample(batch, generator, config.latent_scale)
+            logits = model(tokens, z).float()
             probs = torch.softmax(logits, dim=-1)
             if config.temperature > 0:
                 tempered = torch.softmax(logits / config.temperature, dim=-1)
