@@ -44,7 +44,6 @@ class PhraseRecipe:
     warmup_steps: int = 200
     kl_anneal_fraction: float = 0.5
     kl_hold_fraction: float = 0.0
-    kl_weighting: str = "none"
     free_bits: float = 0.0
     encoder_init_logvar: float = -4.0
     seed: int = 0
@@ -63,7 +62,7 @@ class PhraseRecipe:
             steps=self.steps, batch_size=self.batch_size, lr=self.lr, warmup_steps=self.warmup_steps,
             kl_anneal_steps=int(self.kl_anneal_fraction * self.steps),
             kl_hold_steps=int(self.kl_hold_fraction * self.steps),
-            loss=LossConfig(kl_weighting=self.kl_weighting, free_bits=self.free_bits),
+            loss=LossConfig(free_bits=self.free_bits),
             seed=self.seed, log_every=log_every, eval_every=eval_every, save_every_s=120.0,
         )
 

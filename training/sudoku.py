@@ -55,7 +55,6 @@ class SudokuRecipe:
     warmup_steps: int = 300
     kl_hold_fraction: float = 0.0
     kl_anneal_fraction: float = 0.3
-    kl_weighting: str = "none"
     free_bits: float = 0.0
     t_min: float = 1e-3
     encoder_init_logvar: float = -4.0
@@ -79,7 +78,7 @@ class SudokuRecipe:
             steps=self.steps, batch_size=self.batch_size, lr=self.lr, warmup_steps=self.warmup_steps,
             kl_hold_steps=int(self.kl_hold_fraction * self.steps),
             kl_anneal_steps=int(self.kl_anneal_fraction * self.steps),
-            loss=LossConfig(eps=self.t_min, kl_weighting=self.kl_weighting, free_bits=self.free_bits),
+            loss=LossConfig(eps=self.t_min, free_bits=self.free_bits),
             seed=self.seed, log_every=log_every, eval_every=eval_every, bf16=self.bf16, save_every_s=120.0,
         )
 

@@ -13,7 +13,6 @@ import numpy as np
 from vmdcore.checkpoint import CheckpointError, load_checkpoint, save_checkpoint, stored_dtype
 from vmdcore.config import ENCODER_POOLS
 from vmdcore.devices import describe, pick_device
-from vmdcore.losses import KL_WEIGHTINGS
 from vmdcore.sampling.sampler import LATENT_MODES
 from vmdcore.sudoku import PuzzleFormatError, read_puzzle_file
 from vmdcore.tasks import sudoku as sudoku_task
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TESTSET = ROOT / "resources" / "puzzles" / "testset.csv"
 CHECKPOINTS = ROOT / "resources" / "checkpoints"
 STRATEGY_NAMES = ("random", "top-prob", "margin", "entropy")
-RECIPE_CHOICES = {"encoder_pool": ENCODER_POOLS, "kl_weighting": KL_WEIGHTINGS, "data": DATA_KINDS}
+RECIPE_CHOICES = {"encoder_pool": ENCODER_POOLS, "data": DATA_KINDS}
 
 
 def add_train(sub) -> None:

@@ -51,7 +51,6 @@ class SyntheticRecipe:
     batch_size: int = 256
     lr: float = 1e-3
     kl_anneal_fraction: float = 0.5
-    kl_weighting: str = "none"
     seed: int = 0
 
 
@@ -82,7 +81,7 @@ def train_model(
 
     train_config = TrainConfig(
         steps=recipe.steps, batch_size=recipe.batch_size, lr=recipe.lr, warmup_steps=min(200, recipe.steps // 10),
-        kl_anneal_steps=int(recipe.kl_anneal_fraction * recipe.steps), loss=LossConfig(kl_weighting=recipe.kl_weighting),
+        kl_anneal_steps=int(recipe.kl_anneal_fraction * recipe.steps), loss=LossConfig(),
         seed=recipe.seed, log_every=max(1, recipe.steps // 20),
     )
     started = time.time()

@@ -48,7 +48,6 @@ class TextRecipe:
     lr: float = 1e-3
     warmup_steps: int = 300
     kl_anneal_fraction: float = 0.3
-    kl_weighting: str = "none"
     free_bits: float = 0.0
     encoder_init_logvar: float = -4.0
     bf16: bool = False
@@ -65,7 +64,7 @@ class TextRecipe:
 
     def train_config(self, kind: str, eval_every: int, log_every: int) -> TrainConfig:
         # AR: t = 1 always, i.e. every position masked with weight 1 (next-token cross-entropy).
-        loss = LossConfig(eps=1.0) if kind == "ar" else LossConfig(kl_weighting=self.kl_weighting, free_bits=self.free_bits)
+        loss = LossConfig(eps=1.0) if kind == "ar" else LossConfig(free_bits=self.free_bits)
         return TrainConfig(
             steps=self.steps, batch_size=self.batch_size, lr=self.lr, warmup_steps=self.warmup_steps,
             kl_anneal_steps=int(self.kl_anneal_fraction * self.steps) if kind == "vmd" else 0, loss=loss,

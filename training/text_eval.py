@@ -126,7 +126,8 @@ def word_rate_table(words: list[dict]) -> list[str]:
     lines += ["", f"The share of a continuation's words (runs of letters and apostrophes, the last dropped when cut",
               "off) that occur in the training part of the corpus; each cell scores "
               f"{n['continuations']} continuations of held-out prompts. The AR model writes one character",
-              "per step, so its figure stands in every column."]
+              "per step, so its figure stands in every column. Plot (scripts/plot_text_words.py):", "",
+              "![word rate against steps per block](text-words.png)"]
     return lines
 
 

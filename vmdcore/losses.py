@@ -11,27 +11,22 @@ import torch.nn.functional as F
 from .model import DiffusionModel
 
 
-KL_WEIGHTINGS = ("none", "inverse_t")
-
-
 @dataclass(frozen=True)
 class LossConfig:
     """How the ELBO is weighted.
 
     t ~ U(eps, 1) per block (linear schedule alpha_t = 1 - t); each free token is masked with
     probability t and its cross-entropy weighted by 1/t (the MDLM continuous-time weight).
-    kl_weighting: "none" (KL counted once per sequence, our default: the probes on the
-    synthetic sets show it keeps the latent informative) or "inverse_t" (KL times 1/t, VADD).
+    The KL is counted once per sequence (not weighted by 1/t).
     free_bits: per latent dimension, KL below this many nats is not penalised (0 = off).
     """
 
     eps: float = 1e-3
-    kl_weighting: str = "none"
     free_bits: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.kl_weighting not in KL_WEIGHTINGS:
-            raise ValueError(f"kl_weighting must be one of {KL_WEIGHTINGS}")
+        if not 0 < self.eps <= 1 or self.free_bits < 0:
+            raise ValueError("eps must be in (0, 1] and free_bits >= 0")
 
 
 @dataclass(frozen=True)
@@ -90,9 +85,6 @@ def elbo_loss(
         kl_dims = posterior.kl_to_standard()  # (B, n_blocks, D)
         penalised = kl_dims.clamp(min=config.free_bits) if config.free_bits > 0 else kl_dims
         kl_blocks, pen_blocks = kl_dims.sum(-1), penalised.sum(-1)  # (B, n_blocks)
-        if config.kl_weighting == "inverse_t":
-            t_blocks = t.view(t.shape[0], mc.n_blocks, -1)[:, :, 0]
-            kl_blocks, pen_blocks = kl_blocks / t_blocks, pen_blocks / t_blocks
         kl = kl_blocks.sum(-1).mean() / x0.shape[1]
         kl_for_loss = pen_blocks.sum(-1).mean() / x0.shape[1]
 
