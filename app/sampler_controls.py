@@ -1,4 +1,5 @@
-"""Task-neutral decoding controls: which models, strategy, NFE, temperature, seed, latent mode.
+"""Task-neutral decoding controls: which models, strategy, NFE, temperature, seed, latent mode;
+the Run / Stop row under them (`run_row`) and the buttons beside it (`push_button`).
 
 Strategy names and descriptions come from the engine once it is up (the GUI never imports
 the sampler, which would import torch).
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSlider,
     QSpinBox,
     QToolButton,
@@ -177,6 +179,15 @@ class SamplerControls(QWidget):
         self.seed.setValue(max(0, min(MAX_SEED, seed)))
         _select(self.latent, latent_mode)
 
+    def stored(self, prefix: str = "") -> dict[str, object]:
+        """The choices as AppSettings fields (`prefix` "text_" for the Text tab's)."""
+        fields = {"models": self.model_choice(), **self.settings().as_dict()}
+        return {prefix + name: value for name, value in fields.items()}
+
+    def restore(self, settings: object, prefix: str = "") -> None:
+        """The choices from the AppSettings fields that `stored` writes."""
+        self.apply(*(getattr(settings, prefix + name) for name in ("models", "strategy", "nfe", "temperature", "seed", "latent_mode")))
+
     def set_strategies(self, strategies: Sequence[tuple[str, str]]) -> None:
         current = self.strategy.currentData()
         self._descriptions = dict(strategies)
@@ -225,3 +236,28 @@ def _select(combo: QComboBox, data: object) -> bool:
         combo.setCurrentIndex(index)
         return True
     return False
+
+
+def push_button(text: str, name: str, parent: QWidget, tip: str = "", primary: bool = False) -> QPushButton:
+    """A button named `name` (tests and the stylesheet find it by it); `primary`: the accent colour."""
+    button = QPushButton(text, parent)
+    button.setObjectName(name)
+    if tip:
+        button.setToolTip(tip)
+    if primary:
+        button.setProperty("primary", True)
+    return button
+
+
+def run_row(
+    parent: QWidget, run: tuple[str, str, str], stop: tuple[str, str, str]
+) -> tuple[QHBoxLayout, QPushButton, QPushButton]:
+    """The row that starts and stops a run: the run button (primary, two thirds) and Stop, each
+    given as (text, object name, tooltip)."""
+    (run_text, run_name, run_tip), (stop_text, stop_name, stop_tip) = run, stop
+    row = QHBoxLayout()
+    run_button = push_button(run_text, run_name, parent, run_tip, primary=True)
+    stop_button = push_button(stop_text, stop_name, parent, stop_tip)
+    row.addWidget(run_button, 2)
+    row.addWidget(stop_button, 1)
+    return row, run_button, stop_button

@@ -1,17 +1,19 @@
-"""A run streamed onto the timeline, task-neutral: one record per lane takes the engine's steps
-as they arrive, the playback may go as far as every lane has come, and the run's end (or
-failure) settles the records and the timeline. The Sudoku tab and the Text tab's Generate page
-mix it in.
+"""A run streamed onto the timeline, task-neutral: one record per lane takes the steps of the
+host's `ModelRun` as they arrive, the playback may go as far as every lane has come, and the
+run's end (or failure) settles the records and the timeline. The Sudoku tab and the Text tab's
+Generate page mix it in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
-from . import messages
+from PySide6.QtWidgets import QAbstractButton
+
+from .model_run import ModelRun
 from .plots import StepPlot
-from .timeline import Playback
+from .timeline import Playback, TimelineBar
 from .worker import Engine, RunRequest, RunResult
 
 
@@ -32,8 +34,9 @@ def step_times(records: Iterable[StepRecord], names: Mapping[str, tuple[str, str
 
 
 class StreamedRun:
-    """Mixed into the QWidget that shows a run. The host has the signals statusMessage(str, int)
-    and stepTimeChanged(str), a `view` with refresh_plot(records), the attributes below, a
+    """Mixed into the QWidget that shows a run. The host has the signals statusMessage(str, int),
+    stepTimeChanged(str) and settingsChanged(), a `view` with `plot`, `timeline`, `lane_views` and
+    refresh_plot(records), the attributes below (its `model_run` wired by `_connect_stream`), a
     `running` property, and the hooks that raise NotImplementedError here."""
 
     LANE_NAMES: Mapping[str, tuple[str, str]]  # lane -> (title, subtitle)
@@ -41,9 +44,8 @@ class StreamedRun:
 
     engine: Engine
     playback: Playback
-    plot: StepPlot
     records: dict[str, Any]
-    _run_id: int | None
+    model_run: ModelRun
 
     # -- hooks -----------------------------------------------------------------------------
     def _lane_key(self, lane: str) -> str:
@@ -61,7 +63,8 @@ class StreamedRun:
         """The status line (and its timeout) for a run that ended by itself."""
         raise NotImplementedError
 
-    def _show_position(self, position: int) -> None:
+    def _show_lane(self, lane: str, record: Any, position: int, final: bool) -> None:
+        """Show `lane`'s record at `position` in its lane view (`final`: the run's last step)."""
         raise NotImplementedError
 
     def _leave_run(self) -> None:
@@ -76,21 +79,46 @@ class StreamedRun:
     def viewing(self) -> bool:
         return bool(self.records)
 
+    @property
+    def plot(self) -> StepPlot:
+        return self.view.plot
+
+    @property
+    def timeline(self) -> TimelineBar:
+        return self.view.timeline
+
+    @property
+    def lane_views(self) -> dict[str, Any]:
+        return self.view.lane_views
+
+    def _connect_stream(self, run_button: QAbstractButton, stop_button: QAbstractButton, start: Callable[[], None]) -> None:
+        """Wire the run, its buttons (`run_button` calls `start`), the playback, the plot and the
+        timeline to the host."""
+        run_button.clicked.connect(start)
+        stop_button.clicked.connect(self.stop)
+        run = self.model_run
+        run.stepped.connect(self._step_ready)
+        run.finished.connect(self._run_finished)
+        run.failed.connect(self._run_failed)
+        run.ended.connect(self._update_actions)
+        self.playback.positionChanged.connect(self._show_position)
+        self.plot.stepClicked.connect(self._plot_clicked)
+        self.timeline.speedChanged.connect(lambda _: self.settingsChanged.emit())
+        # Single keys (Space) act only while the focus is in the view, so they never steal
+        # Space from a focused button.
+        for action in self.timeline.actions_by_name.values():
+            self.view.addAction(action)
+
     def _start_stream(self, request: RunRequest, total: int, title: str) -> bool:
-        """Show the run live from step 0 and hand it to the engine; if the engine refuses it,
+        """Hand the run to the engine and show it live from step 0; if the engine refuses it,
         say so under `title`, leave the run and return False."""
-        self._run_id = request.run_id
+        if not self.model_run.start(request, title, f"{self.RUN_NOUN.capitalize()} failed"):
+            self._leave_run()
+            self._update_actions()
+            return False
         self.plot.set_total(total)
         self.playback.reset(total=total, live=True)
         self._show_position(0)
-        try:
-            self.engine.run(request)
-        except RuntimeError as exc:
-            self._run_id = None
-            self._leave_run()
-            messages.show_error(self, title, str(exc))
-            self._update_actions()
-            return False
         self.playback.play()
         return True
 
@@ -99,9 +127,29 @@ class StreamedRun:
             self.engine.stop()
             self.statusMessage.emit("Stopping after the current step…", 0)
 
-    def _step_ready(self, run_id: int, key: str, step: Any) -> None:
-        if run_id != self._run_id:
+    def shutdown(self) -> None:
+        """Before the window closes: stop the playback and any run."""
+        self.playback.pause()
+        if self.running:
+            self.engine.stop()
+
+    def _clear_stream(self) -> None:
+        """Forget the records; the timeline and the plot go back to empty."""
+        self.records = {}
+        self.playback.reset(0, live=False)
+        self.plot.clear_data()
+        self.plot.set_current(0)
+
+    def _show_position(self, position: int) -> None:
+        """Every lane at `position` of the shown run (nothing while none is shown)."""
+        if not self.viewing:
             return
+        final = not self.playback.live and position >= self.playback.total
+        for lane, record in self.records.items():
+            self._show_lane(lane, record, position, final)
+        self.plot.set_current(position)
+
+    def _step_ready(self, key: str, step: Any) -> None:
         lane = self._key_lane(key)
         record = self.records.get(lane) if lane else None
         if record is None:
@@ -116,9 +164,6 @@ class StreamedRun:
         self.stepTimeChanged.emit(step_times(self.records.values(), self.LANE_NAMES))
 
     def _run_finished(self, result: RunResult) -> None:
-        if result.run_id != self._run_id:
-            return
-        self._run_id = None
         for lane, record in self.records.items():
             record.finish(result.traces.get(self._lane_key(lane)), result.cancelled)
         self.playback.finish()
@@ -129,16 +174,11 @@ class StreamedRun:
             self.statusMessage.emit(f"Stopped after {total} step{'s' if total != 1 else ''}.", 6000)
         else:
             self.statusMessage.emit(*self._done_message(result, total))
-        self._update_actions()
 
-    def _run_failed(self, run_id: int, message: str) -> None:
-        if run_id != self._run_id:
-            return
-        self._run_id = None
+    def _run_failed(self, message: str) -> None:
+        """Before ModelRun shows `message` in a box."""
         self.playback.finish()
-        self._update_actions()
         self.statusMessage.emit(f"The {self.RUN_NOUN} failed.", 6000)
-        messages.show_error(self, f"{self.RUN_NOUN.capitalize()} failed", f"The model run failed:\n{message}")
 
     def _plot_clicked(self, step: int) -> None:
         if self.viewing:

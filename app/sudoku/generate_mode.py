@@ -4,7 +4,8 @@ decoding, Redraw z, the gallery (one batched run, 8 samples per model) and makin
 a generated grid off the GUI thread.
 
 The streamed run itself (steps, timeline, verdicts) is the tab's own: `solve()` runs whichever
-mode is shown, reading the hooks below.
+mode is shown, reading the hooks below. The gallery is a run of its own (`gallery_run`, a
+ModelRun beside the tab's `model_run`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from vmdcore.sudoku import GeneratedPuzzle, GenerationError, conflicting_cells
 from vmdcore.tasks.sudoku import decode
 
 from .. import messages, paths
-from ..model_registry import ModelRegistry
+from ..model_run import ModelRegistry, ModelRun
 from ..worker import ModelSummary, RunResult, SamplerSettings
 from .frame import CELLS, BoardFrame
 from .generation import GALLERY_SIZE, checkpoint_kind, grid_problem, grid_verdict, make_puzzle
@@ -47,8 +48,7 @@ class GenerateMode:
         self.mode = SOLVE
         self.generation_registry = ModelRegistry(self.engine, (f"{TASK}/gen-",), self)
         self._generation_requested = False
-        self._generation_interactive: set[str] = set()
-        self._gallery_run: int | None = None
+        self.gallery_run = ModelRun(self.engine, self)
         self._gallery_start = np.zeros(CELLS, dtype=np.int8)
         self._pins: dict[str, int] = {}
         self._pin_position = 0
@@ -63,9 +63,9 @@ class GenerateMode:
         self.view.gallery.picked.connect(self.pick_sample)
         self.generation_registry.changed.connect(self._generation_models_changed)
         self.generation_registry.failed.connect(self._generation_model_failed)
-        self.engine.stepReady.connect(self._gallery_step)
-        self.engine.runFinished.connect(self._gallery_finished)
-        self.engine.runFailed.connect(self._gallery_failed)
+        self.gallery_run.stepped.connect(self._gallery_step)
+        self.gallery_run.finished.connect(self._gallery_finished)
+        self.gallery_run.ended.connect(self._update_actions)
 
     @property
     def generating(self) -> bool:
@@ -108,20 +108,13 @@ class GenerateMode:
             self._load_generation(lane, str(paths.bundled_checkpoint(checkpoint_kind(lane), TASK)), bundled=True, interactive=False)
 
     def _load_generation(self, lane: str, path: str, bundled: bool, interactive: bool) -> None:
-        if interactive:
-            self._generation_interactive.add(lane)
-        self.generation_registry.load(generation_key(lane), path, TASK, lane, bundled)
+        self.generation_registry.load(generation_key(lane), path, TASK, lane, bundled, interactive)
 
     def generation_models(self) -> dict[str, ModelSummary]:
-        got = {lane: self.generation_registry.get(generation_key(lane)) for lane in self.LANE_NAMES}
-        return {lane: summary for lane, summary in got.items() if summary is not None}
+        return self.generation_registry.by_name({lane: generation_key(lane) for lane in self.LANE_NAMES})
 
     def generation_errors(self) -> dict[str, str]:
-        errors = self.generation_registry.errors
-        return {lane: errors[generation_key(lane)] for lane in self.LANE_NAMES if generation_key(lane) in errors}
-
-    def generation_loading(self, lane: str) -> bool:
-        return self.generation_registry.state(generation_key(lane)) == "loading"
+        return self.generation_registry.errors_by_name({lane: generation_key(lane) for lane in self.LANE_NAMES})
 
     def _generation_models_changed(self) -> None:
         if not self.generating:
@@ -134,8 +127,7 @@ class GenerateMode:
 
     def _generation_model_failed(self, key: str, message: str) -> None:
         lane = generation_lane(key, tuple(self.LANE_NAMES))
-        if lane in self._generation_interactive:
-            self._generation_interactive.discard(lane)
+        if lane is not None and self.generation_registry.interactive(key):
             messages.show_error(self, f"Could not open the {self.LANE_NAMES[lane][0]} generation checkpoint", message)
 
     # -- where a run starts and how each model decodes ------------------------------------------
@@ -193,44 +185,28 @@ class GenerateMode:
             return
         start = self._start_grid()
         request = self._request(lanes, start, GALLERY_SIZE)
-        try:
-            self.engine.run(request)
-        except RuntimeError as exc:
-            messages.show_error(self, "Gallery", str(exc))
+        if not self.gallery_run.start(request, "Gallery", "Gallery failed"):
             return
-        self._gallery_run = request.run_id
         self._gallery_start = start
         self._unpin()
         self.statusMessage.emit(f"Sampling {GALLERY_SIZE} grids per model in {request.sampler.nfe} steps…", 0)
         self._update_actions()
 
-    def _gallery_step(self, run_id: int, key: str, step) -> None:
-        if run_id == self._gallery_run:
-            self.statusMessage.emit(f"Sampling {GALLERY_SIZE} grids per model: step {step.index} / {step.total}…", 0)
+    def _gallery_step(self, key: str, step) -> None:
+        self.statusMessage.emit(f"Sampling {GALLERY_SIZE} grids per model: step {step.index} / {step.total}…", 0)
 
     def _gallery_finished(self, result: RunResult) -> None:
-        if result.run_id != self._gallery_run:
-            return
-        self._gallery_run = None
         if result.cancelled:
             self.statusMessage.emit("Gallery stopped: nothing was shown.", 5000)
-        else:
-            self.view.gallery.clear()
-            lines = []
-            for lane in self.LANE_NAMES:
-                trace = result.traces.get(generation_key(lane))
-                if trace is not None:
-                    lines.append(self.view.gallery.show_samples(lane, self._gallery_start, decode(trace.final)))
-            self.view.show_page(gallery=True)
-            self.statusMessage.emit(f"Gallery in {result.seconds:.1f} s: {' · '.join(lines)}.", 8000)
-        self._update_actions()
-
-    def _gallery_failed(self, run_id: int, message: str) -> None:
-        if run_id != self._gallery_run:
             return
-        self._gallery_run = None
-        self._update_actions()
-        messages.show_error(self, "Gallery failed", f"The model run failed:\n{message}")
+        self.view.gallery.clear()
+        lines = []
+        for lane in self.LANE_NAMES:
+            trace = result.traces.get(generation_key(lane))
+            if trace is not None:
+                lines.append(self.view.gallery.show_samples(lane, self._gallery_start, decode(trace.final)))
+        self.view.show_page(gallery=True)
+        self.statusMessage.emit(f"Gallery in {result.seconds:.1f} s: {' · '.join(lines)}.", 8000)
 
     def pick_sample(self, lane: str, index: int) -> None:
         """Show a gallery grid on its model's large board (until the timeline moves)."""

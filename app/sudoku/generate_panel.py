@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 from vmdcore.sudoku import Difficulty
 
+from ..sampler_controls import push_button
 from .generation import DEFAULT_CLUES, DEFAULT_TEMPERATURES, START_CHOICES, GenerationStart
 
 MODES: dict[str, tuple[str, str]] = {
@@ -165,12 +166,10 @@ class GenerateButtons(QWidget):
         super().__init__(parent)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        self.redraw = QPushButton("Redraw z", self)
-        self.redraw.setObjectName("redraw_z_button")
-        self.redraw.setToolTip("Run again from the same start with a new seed: a new z for the VMD, new draws for the MDM")
-        self.gallery = QPushButton("Gallery (8 each)", self)
-        self.gallery.setObjectName("gallery_button")
-        self.gallery.setToolTip("Sample 8 grids per model from the same start in one batched run")
+        self.redraw = push_button(
+            "Redraw z", "redraw_z_button", self, "Run again from the same start with a new seed: a new z for the VMD, new draws for the MDM"
+        )
+        self.gallery = push_button("Gallery (8 each)", "gallery_button", self, "Sample 8 grids per model from the same start in one batched run")
         row.addWidget(self.redraw, 1)
         row.addWidget(self.gallery, 1)
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..sampler_controls import SamplerControls
+from ..sampler_controls import SamplerControls, run_row
 from ..theme import Theme
 from .generate_panel import GenerateButtons, GenerateControls, ModeSwitch, PuzzleMaker
 from .legend import Legend
@@ -83,17 +83,10 @@ class SidePanel(QScrollArea):
         sl.addWidget(self.generate_controls.start_rows)
         sl.addWidget(self.controls)
         sl.addWidget(self.generate_controls.temperature_rows)
-        row = QHBoxLayout()
-        self.solve_button = QPushButton("Solve", solve_box)
-        self.solve_button.setObjectName("solve_button")
+        row, self.solve_button, self.stop_button = run_row(
+            solve_box, ("Solve", "solve_button", "Solve (Ctrl+Enter)"), ("Stop", "stop_button", "Stop (Esc)")
+        )
         self.solve_button.setDefault(True)
-        self.solve_button.setProperty("primary", True)
-        self.solve_button.setToolTip("Solve (Ctrl+Enter)")
-        self.stop_button = QPushButton("Stop", solve_box)
-        self.stop_button.setObjectName("stop_button")
-        self.stop_button.setToolTip("Stop (Esc)")
-        row.addWidget(self.solve_button, 2)
-        row.addWidget(self.stop_button, 1)
         sl.addLayout(row)
         self.generate_buttons = GenerateButtons(solve_box)
         sl.addWidget(self.generate_buttons)

@@ -22,11 +22,12 @@ from vmdcore.tasks.sudoku import encode
 
 from .. import export, messages, paths
 from ..background import BackgroundRunner
+from ..model_run import ModelRegistry, ModelRun
 from ..settings import AppSettings
 from ..streamed_run import StreamedRun
 from ..theme import Theme
 from ..timeline import Playback
-from ..worker import Engine, LoadRequest, ModelSummary, RunRequest, RunResult, SamplerSettings
+from ..worker import Engine, ModelSummary, RunRequest, RunResult, SamplerSettings
 from .analysis import PuzzleAnalysis, describe, full_analysis, quick_analysis
 from .document import PuzzleDocument
 from .frame import CELLS, BoardFrame
@@ -83,11 +84,8 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
         self._analysis_serial = 0
         self.playback = Playback(self)
         self.records: dict[str, SolveRecord] = {}
-        self._run_id: int | None = None
-        self.models: dict[str, ModelSummary] = {}
-        self.model_errors: dict[str, str] = {}
-        self._interactive_loads: set[str] = set()
-        self._pending_loads: set[str] = set()
+        self.model_run = ModelRun(engine, self)
+        self.solve_registry = ModelRegistry(engine, tuple(model_key(lane) for lane in LANES), self)
         self._from_saved: set[str] = set()
         self._engine_ready = False
         self._engine_started = False
@@ -170,10 +168,10 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
         self.view = SolveView(LANES, self.playback, self.theme, self)
         layout.addWidget(self.view, 1)
         # Single keys (Space, G) act only while the focus is in the solve view (the boards),
-        # so they never steal Space from a focused button or G from a combo box.
+        # so they never steal Space from a focused button or G from a combo box. The timeline's
+        # keys are added to the view with the stream (`_connect_stream`).
         for name, action in self.view.timeline.actions_by_name.items():
             self.actions_by_name[f"timeline_{name}"] = action
-            self.view.addAction(action)
         ghosts = self.actions_by_name["ghosts"]
         ghosts.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.view.addAction(ghosts)
@@ -187,9 +185,6 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
         self.maker = self.side.maker
         self.gallery = self.view.gallery
         self.legend = self.side.legend
-        self.lane_views = self.view.lane_views
-        self.plot = self.view.plot
-        self.timeline = self.view.timeline
         self.banner = self.view.banner
         self.banner_text = self.view.banner_text
 
@@ -200,26 +195,18 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
         stack = self.document.undo_stack
         stack.canUndoChanged.connect(self._undo_state_changed)
         stack.canRedoChanged.connect(self._undo_state_changed)
-        self.solve_button.clicked.connect(self.solve)
-        self.stop_button.clicked.connect(self.stop)
         self.controls.changed.connect(self._controls_changed)
         self.view.cellEdited.connect(self._cell_edited)
         self.view.openCheckpointRequested.connect(self._banner_open)
-        self.playback.positionChanged.connect(self._show_position)
-        self.plot.stepClicked.connect(self._plot_clicked)
-        self.timeline.speedChanged.connect(lambda _: self.settingsChanged.emit())
-        e = self.engine
-        e.ready.connect(self._engine_ready_)
-        e.engineFailed.connect(self._engine_failed)
-        e.modelLoaded.connect(self._model_loaded)
-        e.modelFailed.connect(self._model_failed)
-        e.stepReady.connect(self._step_ready)
-        e.runFinished.connect(self._run_finished)
-        e.runFailed.connect(self._run_failed)
+        self.engine.ready.connect(self._engine_ready_)
+        self.engine.engineFailed.connect(self._engine_failed)
+        self.solve_registry.loaded.connect(self._model_loaded)
+        self.solve_registry.failed.connect(self._model_failed)
+        self._connect_stream(self.solve_button, self.stop_button, self.solve)
         self._connect_generation()
 
     def _restore(self, s: AppSettings) -> None:
-        self.controls.apply(s.models, s.strategy, s.nfe, s.temperature, s.seed, s.latent_mode)
+        self.controls.restore(s)
         self.timeline.set_speed(s.speed)
         self.actions_by_name["ghosts"].setChecked(s.show_ghosts)
         self.actions_by_name["conflicts"].setChecked(s.show_conflicts)
@@ -240,15 +227,9 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
         self._update_actions()
 
     def store_settings(self, s: AppSettings) -> AppSettings:
-        sampler = self.controls.settings()
         return s.with_(
+            **self.controls.stored(),
             puzzle=format_line(self.document.grid),
-            models=self.controls.model_choice(),
-            strategy=sampler.strategy,
-            nfe=sampler.nfe,
-            temperature=sampler.temperature,
-            seed=sampler.seed,
-            latent_mode=sampler.latent_mode,
             speed=self.playback.speed,
             show_ghosts=self.actions_by_name["ghosts"].isChecked(),
             show_conflicts=self.actions_by_name["conflicts"].isChecked(),
@@ -284,12 +265,9 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
             self._load_generation_models()
 
     def _load(self, lane: str, path: str, bundled: bool, interactive: bool) -> None:
-        if interactive:
-            self._interactive_loads.add(lane)
-        self._pending_loads.add(lane)
+        self.solve_registry.load(model_key(lane), path, TASK, lane, bundled, interactive)
         if not self.generating:
             self.lane_views[lane].set_model_text("loading model…", True)
-        self.engine.load(LoadRequest(model_key(lane), str(path), TASK, lane, bundled))
         self._update_actions()
 
     def load_checkpoint(self, lane: str, path: str) -> None:
@@ -331,6 +309,17 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
         self.view.show_banner(_escape(message), None)
         messages.show_error(self, "Model engine", message)
 
+    @property
+    def models(self) -> dict[str, ModelSummary]:
+        """The solving models loaded, by lane."""
+        return self.solve_registry.by_name({lane: model_key(lane) for lane in LANES})
+
+    @property
+    def model_errors(self) -> dict[str, str]:
+        """Why a solving lane has no model (a failed pick beside a loaded model is not listed)."""
+        errors = self.solve_registry.errors_by_name({lane: model_key(lane) for lane in LANES})
+        return {lane: error for lane, error in errors.items() if lane not in self.models}
+
     def _lane_models(self) -> dict[str, ModelSummary]:
         """The models of the mode shown (solving or generation), by lane."""
         return self.generation_models() if self.generating else self.models
@@ -340,8 +329,8 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
 
     def _show_model_text(self, lane: str) -> None:
         view = self.lane_views[lane]
-        loading = self.generation_loading(lane) if self.generating else lane in self._pending_loads
-        if loading:
+        registry = self.generation_registry if self.generating else self.solve_registry
+        if registry.state(self._lane_key(lane)) == "loading":
             view.set_model_text("loading model…", True)
         else:
             view.show_model(self._lane_models().get(lane), error=self._lane_errors().get(lane, ""))
@@ -350,14 +339,10 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
         lane = lane_of(summary.key)
         if lane is None:
             return
-        self._pending_loads.discard(lane)
         self._from_saved.discard(lane)
-        if lane in self._interactive_loads and not summary.bundled:
+        if self.solve_registry.interactive(summary.key) and not summary.bundled:
             # Only a checkpoint the user picked is remembered, not a command-line override.
             self._checkpoint_paths[lane] = summary.path
-        self._interactive_loads.discard(lane)
-        self.models[lane] = summary
-        self.model_errors.pop(lane, None)
         self._show_model_text(lane)
         self._show_puzzle()
         self.statusMessage.emit(f"{LANES[lane][0]} model loaded: {summary.name}", 4000)
@@ -369,10 +354,8 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
         lane = lane_of(key)
         if lane is None:
             return
-        self._pending_loads.discard(lane)
         title = LANES[lane][0]
-        if lane in self._interactive_loads:
-            self._interactive_loads.discard(lane)
+        if self.solve_registry.interactive(key):
             messages.show_error(self, f"Could not open the {title} checkpoint", message)
             if lane in self.models:
                 self._show_model_text(lane)
@@ -383,10 +366,10 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
             # The checkpoint the user picked last time is gone or broken: fall back to the bundled one.
             self._from_saved.discard(lane)
             self._checkpoint_paths[lane] = ""
+            self.solve_registry.errors.pop(key, None)
             self.statusMessage.emit(f"{title}: {message}; using the bundled checkpoint instead.", 8000)
             self._load(lane, str(paths.bundled_checkpoint(lane, TASK)), bundled=True, interactive=False)
             return
-        self.model_errors[lane] = message
         self._show_model_text(lane)
         self._show_puzzle()
         self.statusMessage.emit(f"{title}: {message}", 8000)
@@ -409,7 +392,7 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
     # puzzle editing
     @property
     def running(self) -> bool:
-        return self._run_id is not None or self._gallery_run is not None
+        return self.model_run.running or self.gallery_run.running
 
     @property
     def RUN_NOUN(self) -> str:  # noqa: N802 - StreamedRun's name
@@ -575,11 +558,8 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
         return f"Done in {total} steps ({result.seconds:.2f} s): " + ", ".join(verdicts) + ".", 8000
 
     def _leave_run(self) -> None:
-        self.records = {}
+        self._clear_stream()
         self._unpin()
-        self.playback.reset(0, live=False)
-        self.plot.clear_data()
-        self.plot.set_current(0)
         self._update_lane_visibility()
         self._show_puzzle()
 
@@ -602,19 +582,17 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
             view.set_verdict(hint, "hint")
 
     def _show_position(self, position: int) -> None:
-        if not self.viewing:
-            return
-        if self._pins and position != self._pin_position:
+        if self.viewing and self._pins and position != self._pin_position:
             self._unpin()
-        final = not self.playback.live and position >= self.playback.total
+        StreamedRun._show_position(self, position)
+
+    def _show_lane(self, lane: str, record: SolveRecord, position: int, final: bool) -> None:
+        if self._show_pinned(lane):
+            return
         judge = generation_verdict if self.generating else verdict
-        for lane, record in self.records.items():
-            view = self.lane_views[lane]
-            if self._show_pinned(lane):
-                continue
-            view.board.set_frame(record.frame_at(position))
-            view.set_verdict(*judge(record.outcome_at(position), final))
-        self.plot.set_current(position)
+        view = self.lane_views[lane]
+        view.board.set_frame(record.frame_at(position))
+        view.set_verdict(*judge(record.outcome_at(position), final))
 
     def _update_lane_visibility(self) -> None:
         shown = tuple(self.records) if self.viewing else self.controls.lanes()
@@ -681,7 +659,7 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
             self.actions_by_name[name].setEnabled(done)
         for name in ("open_mdm", "open_vmd", "bundled"):
             self.actions_by_name[name].setEnabled(not running)
-        if not running and not self._pending_loads and self._engine_ready:
+        if not running and not self.solve_registry.pending and self._engine_ready:
             missing = [LANES[lane][0] for lane in lanes if lane not in models]
             button = "Generate" if self.generating else "Solve"
             self.solve_button.setToolTip(f"Load a {' and '.join(missing)} model first (Model menu)" if missing else f"{button} (Ctrl+Enter)")
@@ -752,9 +730,7 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
     # ------------------------------------------------------------------------------------------
     def shutdown(self) -> None:
         """Before the window closes: stop playback and any run, wait for background jobs."""
-        self.playback.pause()
-        if self.running:
-            self.engine.stop()
+        StreamedRun.shutdown(self)
         self._background.wait()
 
     def minimumSizeHint(self) -> QSize:

@@ -62,13 +62,7 @@ class GenerationPage(TextPage, StreamedRun):
         self.panel = GenerationPanel(self.theme, self)
         self.view = GenerationView(GENERATION_LANES, self.playback, self.theme, self)
         self._place(self.panel, self.view)
-        # Single keys (Space) act only while the focus is in the view, as on the Sudoku tab.
-        for action in self.view.timeline.actions_by_name.values():
-            self.view.addAction(action)
         self.controls = self.panel.controls
-        self.lane_views = self.view.lane_views
-        self.plot = self.view.plot
-        self.timeline = self.view.timeline
         self.banner = self.view.banner
 
         self._fill_blocks()
@@ -89,7 +83,7 @@ class GenerationPage(TextPage, StreamedRun):
         index = self.panel.block.findData(s.text_block)
         self.panel.block.setCurrentIndex(max(0, index))
         self.controls.set_max_nfe(self.block_size())
-        self.controls.apply(s.text_models, s.text_strategy, s.text_nfe, s.text_temperature, s.text_seed, s.text_latent_mode)
+        self.controls.restore(s, "text_")
         if self.controls.models.findData(s.text_models) < 0:
             self.controls.models.setCurrentIndex(0)
         self.panel.ghosts.setChecked(s.text_ghosts)
@@ -105,27 +99,18 @@ class GenerationPage(TextPage, StreamedRun):
         p.length.valueChanged.connect(self._length_changed)
         p.block.currentIndexChanged.connect(self._block_changed)
         p.ghosts.toggled.connect(self._ghosts_toggled)
-        p.generate_button.clicked.connect(self.generate)
-        p.stop_button.clicked.connect(self.stop)
         self.controls.changed.connect(self._controls_changed)
-        self.playback.positionChanged.connect(self._show_position)
-        self.plot.stepClicked.connect(self._plot_clicked)
-        self.timeline.speedChanged.connect(lambda _: self.settingsChanged.emit())
         self.engine.ready.connect(lambda info: self.controls.set_strategies(info.strategies))
-        self.engine.stepReady.connect(self._step_ready)
+
+    def _connect_run(self) -> None:
+        self._connect_stream(self.panel.generate_button, self.panel.stop_button, self.generate)
 
     def store_settings(self, s: AppSettings) -> AppSettings:
-        sampler = self.controls.settings()
         return s.with_(
+            **self.controls.stored("text_"),
             text_prompt=self.panel.prompt_text(),
             text_length=0 if self._length_at_max else self.panel.length.value(),
             text_block=self.block_size_choice(),
-            text_models=self.controls.model_choice(),
-            text_strategy=sampler.strategy,
-            text_nfe=sampler.nfe,
-            text_temperature=sampler.temperature,
-            text_seed=sampler.seed,
-            text_latent_mode=sampler.latent_mode,
             text_ghosts=self.panel.ghosts.isChecked(),
         )
 
@@ -365,11 +350,8 @@ class GenerationPage(TextPage, StreamedRun):
         return f"Done in {total} steps ({result.seconds:.2f} s).", 6000
 
     def _leave_run(self) -> None:
-        self.records = {}
+        self._clear_stream()
         self.layout_shown = None
-        self.playback.reset(0, live=False)
-        self.plot.clear_data()
-        self.plot.set_current(0)
         self.view.refresh_plot(self.records)
         self.view.show_lanes(self.controls.lanes())
 
@@ -403,15 +385,10 @@ class GenerationPage(TextPage, StreamedRun):
             else:
                 view.set_verdict(f"ready: {prompt.length} characters to generate (Ctrl+R)", "hint")
 
-    def _show_position(self, position: int) -> None:
-        if not self.viewing:
-            return
-        final = not self.playback.live and position >= self.playback.total
-        for lane, record in self.records.items():
-            view = self.lane_views[lane]
-            view.strip.set_frame(record.frame_at(position))
-            view.set_verdict(*verdict(record, position, final))
-        self.plot.set_current(position)
+    def _show_lane(self, lane: str, record: TextRecord, position: int, final: bool) -> None:
+        view = self.lane_views[lane]
+        view.strip.set_frame(record.frame_at(position))
+        view.set_verdict(*verdict(record, position, final))
 
     @property
     def can_generate(self) -> bool:
@@ -462,8 +439,3 @@ class GenerationPage(TextPage, StreamedRun):
         if self.running or not traces:
             raise export.ExportError("Finish or stop a generation first: there is no complete trace to export.")
         return export.write_json(export.traces_payload(traces, {"prompt": self.panel.prompt_text()}), path)
-
-    def shutdown(self) -> None:
-        self.playback.pause()
-        if self.running:
-            self.engine.stop()

@@ -9,16 +9,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from ..sampler_controls import ControlsWording, SamplerControls
+from ..sampler_controls import ControlsWording, SamplerControls, run_row
 from ..theme import Theme
 from .legend import TextLegend
 from .side import SideScroll
@@ -87,14 +85,7 @@ class GenerationPanel(SideScroll):
         self.ghosts = QCheckBox("Show ghost guesses at masked positions", run_box)
         self.ghosts.setObjectName("text_ghosts")
         rl.addWidget(self.ghosts)
-        row = QHBoxLayout()
-        self.generate_button = QPushButton("Generate", run_box)
-        self.generate_button.setObjectName("generate_button")
-        self.generate_button.setProperty("primary", True)
-        self.stop_button = QPushButton("Stop", run_box)
-        self.stop_button.setObjectName("text_stop_button")
-        row.addWidget(self.generate_button, 2)
-        row.addWidget(self.stop_button, 1)
+        row, self.generate_button, self.stop_button = run_row(run_box, ("Generate", "generate_button", ""), ("Stop", "text_stop_button", ""))
         rl.addLayout(row)
         self.run_hint = QLabel(run_box)
         self.run_hint.setObjectName("generate_hint")

@@ -1,6 +1,7 @@
 """What every page of the Text tab has: the constructor, signals and methods the tab drives all
 pages by (tab.py), the shared engine, model registry and checkpoint folder, one run of its own at
-a time, and the notice about missing or broken checkpoints above the page's content."""
+a time (its `ModelRun`), and the notice about missing or broken checkpoints above the page's
+content."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from .. import messages
 from ..banner import Banner
-from ..model_registry import ModelRegistry
+from ..model_run import ModelRegistry, ModelRun
 from ..settings import AppSettings
 from ..theme import Theme
 from ..worker import Engine
@@ -24,9 +25,8 @@ BUSY_MESSAGE = "Another run is in progress (on this or another tab): wait for it
 
 class TextPage(QWidget):
     """A page names itself in NAME, builds its widgets in `_build` (laid out with `_place`, the
-    notice made by `_content` or set as `banner`), handles its runs' ends in `_run_finished` and
-    `_run_failed`, and has the methods the tab calls: refresh_models, store_settings, set_theme,
-    stop and shutdown."""
+    notice made by `_content` or set as `banner`), wires its `model_run` in `_connect_run`, and has
+    the methods the tab calls: refresh_models, store_settings, set_theme, stop and shutdown."""
 
     NAME = ""
 
@@ -52,12 +52,11 @@ class TextPage(QWidget):
         self.registry = registry
         self._folder = folder
         self.theme = theme
-        self._run_id: int | None = None
+        self.model_run = ModelRun(engine, self)
         self._build(settings)
+        self._connect_run()
         self.banner.clicked.connect(self.reloadRequested)
         registry.changed.connect(self.refresh_models)
-        engine.runFinished.connect(self._run_finished)
-        engine.runFailed.connect(self._run_failed)
         engine.busyChanged.connect(lambda _: self._update_actions())
         self.set_theme(theme)
         self.refresh_models()
@@ -65,6 +64,11 @@ class TextPage(QWidget):
     # -- what a page provides ------------------------------------------------------------------
     def _build(self, settings: AppSettings) -> None:
         """Make and lay out the widgets, restore `settings`, connect the page's own controls."""
+        raise NotImplementedError
+
+    def _connect_run(self) -> None:
+        """Connect `model_run`'s signals to the page (its steps, end, failure; `ended` to
+        `_update_actions`)."""
         raise NotImplementedError
 
     def refresh_models(self) -> None:
@@ -97,7 +101,7 @@ class TextPage(QWidget):
 
     @property
     def running(self) -> bool:
-        return self._run_id is not None
+        return self.model_run.running
 
     def _may_start(self, title: str) -> bool:
         """Whether a new run may start now; says why not when another run holds the engine."""

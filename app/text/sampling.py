@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from .. import messages
-from ..sampler_controls import MAX_SEED
+from ..sampler_controls import MAX_SEED, push_button
 from ..worker import RunRequest, RunResult, SamplerSettings
 from .catalog import CheckpointSlot, describe_missing
 from .page import TextPage
@@ -56,9 +56,7 @@ class SamplingPage(TextPage):
         label.setWordWrap(True)
         label.setProperty("muted", True)
         layout.addWidget(label)
-        self.sample_button = QPushButton(button, box)
-        self.sample_button.setObjectName(f"{prefix}_sample_button")
-        self.sample_button.setProperty("primary", True)
+        self.sample_button = push_button(button, f"{prefix}_sample_button", box, primary=True)
         layout.addWidget(self.sample_button)
         self.sample_hint = QLabel(box)
         self.sample_hint.setObjectName(f"{prefix}_sample_hint")
@@ -98,30 +96,17 @@ class SamplingPage(TextPage):
             metadata=metadata,
             lane_samplers={key: decoding(lane, nfe, seed) for lane, key in keys.items()},
         )
-        try:
-            self.engine.run(request)
-        except RuntimeError as exc:
-            messages.show_error(self, self.TITLE, str(exc))
-            return False
-        self._run_id = request.run_id
-        return True
+        return self.model_run.start(request, self.TITLE)
+
+    def _connect_run(self) -> None:
+        self.model_run.finished.connect(self._run_finished)
+        self.model_run.ended.connect(self._update_actions)
 
     def _run_finished(self, result: RunResult) -> None:
-        if result.run_id != self._run_id:
-            return
-        self._run_id = None
         if result.cancelled:
             self.statusMessage.emit("Sampling stopped: nothing was counted.", 5000)
         else:
             self._take_samples(result)
-        self._update_actions()
-
-    def _run_failed(self, run_id: int, message: str) -> None:
-        if run_id != self._run_id:
-            return
-        self._run_id = None
-        self._update_actions()
-        messages.show_error(self, self.TITLE, f"The model run failed:\n{message}")
 
     def _show_sampling_state(self, no_model: str, ready: str) -> None:
         """Sample enabled when it can run; the hint says why not (`no_model` when no lane is
@@ -140,8 +125,7 @@ class SamplingPage(TextPage):
         self.stateChanged.emit()
 
     def stop(self) -> None:
-        if self.running:
-            self.engine.stop()
+        self.model_run.stop()
 
     def shutdown(self) -> None:
         self.stop()

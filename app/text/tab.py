@@ -22,7 +22,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from .. import export, messages, paths
-from ..model_registry import ModelRegistry
+from ..model_run import ModelRegistry
 from ..settings import AppSettings
 from ..theme import Theme
 from ..worker import Engine
