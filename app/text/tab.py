@@ -5,6 +5,8 @@
 - Phrase pairs: answers of two or three dependent words, joint outcomes as bar charts
   (phrase_page.py).
 - 2-token dependency: joint histograms of sampled pairs (dependency_page.py).
+- Results: the figures recorded in the loaded checkpoints, word rate by steps per block
+  (results_page.py).
 
 The pages (and pyqtgraph with them) are built the first time the tab is shown, and the text
 models load then, so the window's start-up and the Sudoku models are not kept waiting. Every
@@ -30,7 +32,7 @@ from .catalog import ALL_SLOTS, CheckpointSlot
 
 log = logging.getLogger(__name__)
 
-PAGES = (("generate", "Generate"), ("phrases", "Phrase pairs"), ("pairs", "2-token dependency"))
+PAGES = (("generate", "Generate"), ("phrases", "Phrase pairs"), ("pairs", "2-token dependency"), ("results", "Results"))
 
 
 class TextTab(QWidget):
@@ -56,6 +58,7 @@ class TextTab(QWidget):
         self.generation = None
         self.phrases = None
         self.dependency = None
+        self.results = None
         self.pages: QTabWidget | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -109,6 +112,7 @@ class TextTab(QWidget):
         from .dependency_page import DependencyPage
         from .generation import GenerationPage
         from .phrase_page import PhrasePage
+        from .results_page import ResultsPage
 
         self._placeholder.hide()
         self.pages = QTabWidget(self)
@@ -118,7 +122,8 @@ class TextTab(QWidget):
         self.generation = GenerationPage(*args, self.pages)
         self.phrases = PhrasePage(*args, self.pages)
         self.dependency = DependencyPage(*args, self.pages)
-        for (name, title), page in zip(PAGES, (self.generation, self.phrases, self.dependency)):
+        self.results = ResultsPage(*args, self.pages)
+        for (name, title), page in zip(PAGES, self._pages()):
             self.pages.addTab(page, title)
             page.statusMessage.connect(self.statusMessage)
             page.settingsChanged.connect(self.settingsChanged)
@@ -131,7 +136,10 @@ class TextTab(QWidget):
 
     def page(self, name: str):
         self.ensure_built()
-        return {"generate": self.generation, "phrases": self.phrases, "pairs": self.dependency}[name]
+        return dict(zip((name for name, _ in PAGES), self._pages()))[name]
+
+    def _pages(self) -> tuple:
+        return (self.generation, self.phrases, self.dependency, self.results)
 
     def show_page(self, name: str) -> None:
         page = self.page(name)
@@ -184,7 +192,7 @@ class TextTab(QWidget):
         self.statusMessage.emit(f"Reloading {len(present)} text checkpoint{'s' if len(present) != 1 else ''} from {folder}…", 5000)
 
     def _refresh_pages(self) -> None:
-        for page in (self.generation, self.phrases, self.dependency):
+        for page in self._pages():
             if page is not None:
                 page.refresh_models()
 
@@ -202,10 +210,10 @@ class TextTab(QWidget):
 
     @property
     def running(self) -> bool:
-        return any(page is not None and page.running for page in (self.generation, self.phrases, self.dependency))
+        return any(page is not None and page.running for page in self._pages())
 
     def stop(self) -> None:
-        for page in (self.generation, self.phrases, self.dependency):
+        for page in self._pages():
             if page is not None and page.running:
                 page.stop()
 
@@ -237,18 +245,18 @@ class TextTab(QWidget):
 
     # ------------------------------------------------------------------------------------------
     def store_settings(self, s: AppSettings) -> AppSettings:
-        for page in (self.generation, self.phrases, self.dependency):
+        for page in self._pages():
             if page is not None:
                 s = page.store_settings(s)
         return s
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
-        for page in (self.generation, self.phrases, self.dependency):
+        for page in self._pages():
             if page is not None:
                 page.set_theme(theme)
 
     def shutdown(self) -> None:
-        for page in (self.generation, self.phrases, self.dependency):
+        for page in self._pages():
             if page is not None:
                 page.shutdown()
