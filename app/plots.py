@@ -49,6 +49,17 @@ def import_pyqtgraph() -> Any:
     return _pg
 
 
+def fixed_plot(parent: QWidget, min_height: int) -> Any:
+    """A pyqtgraph PlotWidget that reads as a figure: no context menu, no panning or zooming,
+    no auto-range button."""
+    graph = import_pyqtgraph().PlotWidget(parent)
+    graph.setMenuEnabled(False)
+    graph.setMouseEnabled(x=False, y=False)
+    graph.hideButtons()
+    graph.setMinimumHeight(min_height)
+    return graph
+
+
 @dataclass(frozen=True)
 class SeriesStyle:
     label: str
@@ -127,11 +138,7 @@ class StepPlot(QWidget):
         if self.graph is not None:
             return self.graph
         pg = import_pyqtgraph()
-        graph = pg.PlotWidget(self)
-        graph.setMenuEnabled(False)
-        graph.setMouseEnabled(x=False, y=False)
-        graph.hideButtons()
-        graph.setMinimumHeight(MIN_GRAPH_HEIGHT)
+        graph = fixed_plot(self, MIN_GRAPH_HEIGHT)
         item = graph.getPlotItem()
         item.setLabel("bottom", "step")
         item.setLabel("left", self._y_label)

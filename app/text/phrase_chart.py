@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..lane import chip_style, lane_title_row
-from ..plots import import_pyqtgraph
+from ..plots import fixed_plot, import_pyqtgraph
 from ..theme import Theme
 from .phrase_stats import ChartRow, PhraseTally
 
@@ -46,11 +46,7 @@ class PhraseChart(QWidget):
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
 
-        self.graph = pg.PlotWidget(self)
-        self.graph.setMenuEnabled(False)
-        self.graph.setMouseEnabled(x=False, y=False)
-        self.graph.hideButtons()
-        self.graph.setMinimumHeight(220)
+        self.graph = fixed_plot(self, 220)
         item = self.graph.getPlotItem()
         item.invertY(True)
         item.setLabel("bottom", "answers sampled")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ..plots import import_pyqtgraph
+from ..plots import fixed_plot, import_pyqtgraph
 from ..theme import LIGHT, Theme
 
 EMPTY_HINT = "No word-rate figures yet: run vmd-eval text --record on the text models"
@@ -31,7 +31,6 @@ class WordRateChart(QWidget):
         super().__init__(parent)
         self.setObjectName("word_rate_chart")
         self.theme = theme
-        pg = import_pyqtgraph()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.caption = QLabel(EMPTY_HINT, self)
@@ -39,11 +38,7 @@ class WordRateChart(QWidget):
         self.caption.setWordWrap(True)
         self.caption.setProperty("muted", True)
         layout.addWidget(self.caption)
-        self.graph = pg.PlotWidget(self)
-        self.graph.setMenuEnabled(False)
-        self.graph.setMouseEnabled(x=False, y=False)
-        self.graph.hideButtons()
-        self.graph.setMinimumHeight(240)
+        self.graph = fixed_plot(self, 240)
         item = self.graph.getPlotItem()
         item.setLogMode(x=True, y=False)
         item.setLabel("bottom", "steps per block")
