@@ -10,13 +10,14 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget
 
 from . import APP_NAME
 from .about import AboutDialog, app_icon, window_title
+from .evaluate.tab import EvaluateTab
 from .settings import AppSettings, load_settings, save_settings
 from .shortcuts import ShortcutsDialog
 from .startup import AfterFirstPaint
 from .sudoku.tab import SudokuTab
 from .text.tab import TextTab
 from .theme import THEMES, Theme, apply_theme, theme_named
-from .worker import Engine, EngineInfo
+from .worker import Engine, EngineInfo, SamplerSettings
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,10 @@ class MainWindow(QMainWindow):
         self.text.statusMessage.connect(self._status)
         self.text.stepTimeChanged.connect(self._step_time)
         self.text.settingsChanged.connect(self._save_timer.start)
+        self.evaluate = EvaluateTab(self.engine, self.theme, self.tabs)
+        self.tabs.addTab(self.evaluate, "Evaluate")
+        self.evaluate.statusMessage.connect(self._status)
+        self.evaluate.openPuzzle.connect(self.open_failed_puzzle)
 
         self.device_label = QLabel("Device: starting…", self)
         self.device_label.setObjectName("device_label")
@@ -193,6 +198,7 @@ class MainWindow(QMainWindow):
             app.setStyleSheet(_stylesheet(theme))
         self.sudoku.set_theme(theme)
         self.text.set_theme(theme)
+        self.evaluate.set_theme(theme)
 
     def _status(self, text: str, timeout: int) -> None:
         if text:
@@ -202,6 +208,12 @@ class MainWindow(QMainWindow):
 
     def _step_time(self, text: str) -> None:
         self.step_time_label.setText(text)
+
+    def open_failed_puzzle(self, failure, checkpoint: str) -> None:
+        """A puzzle the Evaluate tab's model failed, on the Sudoku tab with that model and settings."""
+        sampler = SamplerSettings(nfe=failure.nfe, strategy=failure.strategy, seed=failure.seed)
+        if self.sudoku.open_puzzle(failure.grid, failure.name, failure.slot.kind, sampler, checkpoint):
+            self.tabs.setCurrentWidget(self.sudoku)
 
     def _engine_ready(self, info: EngineInfo) -> None:
         self.device_label.setText(f"Device: {info.device}")
@@ -242,6 +254,7 @@ class MainWindow(QMainWindow):
         self._save_timer.stop()
         self.sudoku.shutdown()
         self.text.shutdown()
+        self.evaluate.shutdown()
         self.engine.shutdown()
         self.settings = self.collect_settings()
         if self._persist:

@@ -15,6 +15,7 @@ import torch
 from vmdcore.checkpoint import CheckpointInfo, save_checkpoint
 from vmdcore.config import ModelConfig
 from vmdcore.devices import pick_device
+from vmdcore.evaluation import phrases as evaluation
 from vmdcore.losses import LossConfig
 from vmdcore.model import DiffusionModel, build_model, set_posterior_init
 from vmdcore.sampling import SamplerConfig, run
@@ -77,10 +78,8 @@ def next_batch(n: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Te
 
 
 def decoding(model: DiffusionModel, nfe: int, seed: int) -> SamplerConfig:
-    # As for the synthetic sets: an MDM decoded by argmax would give one answer per prompt,
-    # so it samples its marginals; VMD's randomness is z, the characters follow by argmax.
-    temperature = 0.0 if model.config.is_latent else 1.0
-    return SamplerConfig(nfe=nfe, strategy="random", temperature=temperature, seed=seed)
+    """vmdcore.evaluation.phrases.decoding (shared with the app's Evaluate tab) for `model`."""
+    return SamplerConfig(**evaluation.decoding(model.config.is_latent, nfe, seed))
 
 
 @torch.no_grad()
@@ -111,20 +110,9 @@ def score(model: DiffusionModel, n: int, nfes: tuple[int, ...] = (1, 2), seed: i
     """Per NFE, over about n samples spread evenly over the prompts: the valid rate, the
     independent-draw prediction, and how evenly the valid answers cover each prompt's answers
     (answer_tv, beside the answer_tv_floor that an exact sampler would score with as many)."""
-    prompts = phrases.balanced_prompts(max(1, n // len(phrases.PROMPTS)))
+    prompts = evaluation.prompts_for(n)
     predicted = independent_prediction(model, prompts, seed)
-    rows = []
-    for nfe in nfes:
-        answers = generate(model, prompts, nfe, seed)
-        counts = phrases.answer_counts(zip(prompts, answers))
-        rows.append({
-            "nfe": nfe, "valid_rate": round(phrases.valid_rate(zip(prompts, answers)), 4),
-            "independent_prediction": round(predicted, 4), "samples": len(prompts),
-            "answer_tv": round(phrases.answer_tv(counts), 4), "answer_tv_floor": round(phrases.answer_tv_floor(counts), 4),
-            "answer_counts": counts,
-            "examples": [f"{p} {a}" for p, a in list(zip(prompts, answers))[:: max(1, len(prompts) // 6)][:6]],
-        })
-    return rows
+    return [evaluation.phrase_row(nfe, prompts, generate(model, prompts, nfe, seed), predicted) for nfe in nfes]
 
 
 def validation_probe(n: int = 256):

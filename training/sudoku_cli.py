@@ -13,6 +13,8 @@ import numpy as np
 from vmdcore.checkpoint import CheckpointError, load_checkpoint, save_checkpoint, stored_dtype
 from vmdcore.config import ENCODER_POOLS
 from vmdcore.devices import describe, pick_device
+from vmdcore.evaluation import spread
+from vmdcore.evaluation.sudoku import STRATEGIES, by_level, file_levels, table4
 from vmdcore.sampling.sampler import LATENT_MODES
 from vmdcore.sudoku import PuzzleFormatError, read_puzzle_file
 from vmdcore.tasks import sudoku as sudoku_task
@@ -24,7 +26,7 @@ from .sudoku_failures import failure_modes, format_failure_modes, one_by_one_acc
 ROOT = Path(__file__).resolve().parent.parent
 TESTSET = ROOT / "resources" / "puzzles" / "testset.csv"
 CHECKPOINTS = ROOT / "resources" / "checkpoints"
-STRATEGY_NAMES = ("random", "top-prob", "margin", "entropy")
+STRATEGY_NAMES = STRATEGIES
 RECIPE_CHOICES = {"encoder_pool": ENCODER_POOLS, "data": DATA_KINDS}
 
 
@@ -88,27 +90,16 @@ def add_eval(sub) -> None:
                    help="also write these figures (and this command) into each checkpoint's metadata")
 
 
-def _difficulties(path: Path, n: int) -> list[str] | None:
-    import csv
-
-    if path.suffix.lower() != ".csv":
-        return None
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    return [r.get("difficulty", "") for r in rows[:n]] if rows and "difficulty" in rows[0] else None
-
-
 def evaluate(args, command: str) -> None:
     try:
         entries = read_puzzle_file(args.puzzles)
     except (OSError, PuzzleFormatError) as exc:
         raise SystemExit(f"vmd-eval sudoku: cannot read {args.puzzles}: {exc}") from exc
-    levels = _difficulties(args.puzzles, len(entries)) if args.by_difficulty else None
-    if args.limit and args.limit < len(entries):
-        # Files such as the test set are ordered by difficulty: spread the subset over all of it.
-        picks = np.linspace(0, len(entries) - 1, args.limit).round().astype(int)
-        entries = [entries[i] for i in picks]
-        levels = [levels[i] for i in picks] if levels else None
+    levels = file_levels(args.puzzles, len(entries)) if args.by_difficulty else None
+    # Files such as the test set are ordered by difficulty: a --limit subset is spread over all of it.
+    picks = spread(len(entries), args.limit)
+    entries = [entries[i] for i in picks]
+    levels = [levels[i] for i in picks] if levels else None
     puzzles = np.stack([e.puzzle for e in entries])
     device = pick_device(args.device)
     reports = []
@@ -126,7 +117,7 @@ def evaluate(args, command: str) -> None:
                 row = s.to_dict()
                 row.pop("n")
                 if levels:
-                    row["by_difficulty"] = _by_level(outcome[0], levels)
+                    row["by_difficulty"] = by_level(outcome[0], levels)
                 results.append(row)
                 print(f"{path.name:28s} {strategy:9s} NFE {nfe:3d}: {s.accuracy:6.1%} solved, "
                       f"{s.mean_conflicts:5.2f} conflicting cells, {s.puzzles_per_s:7.1f} puzzles/s", flush=True)
@@ -181,22 +172,10 @@ def _latent_usage(model, path: Path, entries) -> list[dict]:
     return rows
 
 
-def _by_level(solved: np.ndarray, levels: list[str]) -> dict[str, float]:
-    levels_arr = np.asarray(levels)
-    return {str(level): round(float(solved[levels_arr == level].mean()), 4) for level in dict.fromkeys(levels)}
-
-
 def format_table(reports: list[dict], strategies: list[str], nfes: list[int]) -> str:
-    header = "| model | " + " | ".join(f"{s} NFE{n}" for s in strategies for n in nfes) + " |"
-    lines = [header, "|" + "---|" * (1 + len(strategies) * len(nfes))]
-    for report in reports:
-        cells = {(r["strategy"], r["nfe"]): r for r in report["results"]}
-        row = [f"{cells[(s, n)]['accuracy']:.1%}" for s in strategies for n in nfes]
-        lines.append(f"| {report['kind'].upper()} ({report['checkpoint']}) | " + " | ".join(row) + " |")
-    for kind in ("mdm", "vmd"):
-        paper = [sudoku_eval.PAPER_TABLE4.get(s, {}).get(n, {}).get(kind) for s in strategies for n in nfes]
-        if any(v is not None for v in paper):
-            lines.append(f"| paper {kind.upper()} | " + " | ".join("-" if v is None else f"{v:.1f}%" for v in paper) + " |")
+    header, rows = table4(reports, strategies, nfes)
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     levels = [r["by_difficulty"] for rep in reports for r in rep["results"] if "by_difficulty" in r]
     if levels:
         names = list(levels[0])

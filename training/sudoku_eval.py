@@ -1,51 +1,22 @@
-"""Scoring Sudoku solves in batches: accuracy per (strategy, NFE), conflicts, speed."""
+"""Scoring Sudoku solves in batches: accuracy per (strategy, NFE), conflicts, speed (the scoring
+itself is vmdcore.evaluation.sudoku, shared with the app's Evaluate tab)."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from vmdcore.evaluation import batches
+from vmdcore.evaluation.sudoku import PAPER_TABLE4, SolveScore, SolveTally, batch_settings, conflict_counts, solved_mask
 from vmdcore.model import DiffusionModel
 from vmdcore.sampling import SamplerConfig, run
-from vmdcore.sudoku import PEERS
 from vmdcore.tasks import sudoku as sudoku_task
 
-# Paper Table 4 (accuracy, %): strategy -> nfe -> model -> value
-PAPER_TABLE4 = {
-    "top-prob": {5: {"mdm": 10.6, "vmd": 67.7}, 10: {"mdm": 14.7, "vmd": 76.4}, 20: {"mdm": 20.4, "vmd": 80.9}},
-    "margin": {5: {"mdm": 36.2, "vmd": 96.9}, 10: {"mdm": 78.4, "vmd": 99.0}, 20: {"mdm": 91.1, "vmd": 99.7}},
-}
-
-
-@dataclass(frozen=True)
-class SolveScore:
-    strategy: str
-    nfe: int
-    accuracy: float
-    mean_conflicts: float
-    puzzles_per_s: float
-    n: int
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def conflict_counts(grids: np.ndarray) -> np.ndarray:
-    """Per grid, how many filled cells share their digit with a peer."""
-    grids = np.asarray(grids)
-    same = grids[:, PEERS] == grids[:, :, None]
-    return ((same.any(axis=2)) & (grids > 0)).sum(axis=1)
-
-
-def solved_mask(grids: np.ndarray, puzzles: np.ndarray) -> np.ndarray:
-    """A grid is solved when it is complete, has no conflict and keeps every clue."""
-    complete = (grids > 0).all(axis=1)
-    keeps = ((puzzles == 0) | (grids == puzzles)).all(axis=1)
-    return complete & keeps & (conflict_counts(grids) == 0)
+# PAPER_TABLE4, SolveScore, conflict_counts and solved_mask live in vmdcore.evaluation.sudoku
+# (the app scores with them too) and are imported from here as before.
 
 
 def solve_batch(model: DiffusionModel, puzzles: np.ndarray, config: SamplerConfig) -> np.ndarray:
@@ -59,23 +30,18 @@ def score(
     temperature: float = 0.0, solved_out: list[np.ndarray] | None = None, latent_mode: str = "fixed",
     latent_scale: float = 1.0,
 ) -> SolveScore:
-    """Solve every puzzle once; `solved_out`, when given, receives the per-puzzle outcome."""
+    """Solve every puzzle once, in the batches the app's Evaluate tab runs too
+    (vmdcore.evaluation); `solved_out`, when given, receives the per-puzzle outcome."""
     puzzles = np.asarray(puzzles)
-    solved, conflicts = [], 0
-    started = time.perf_counter()
-    for start in range(0, len(puzzles), batch_size):
-        chunk = puzzles[start:start + batch_size]
-        config = SamplerConfig(nfe=nfe, strategy=strategy, temperature=temperature, latent_mode=latent_mode,
-                               latent_scale=latent_scale, seed=seed + start)
-        grids = solve_batch(model, chunk, config)
-        solved.append(solved_mask(grids, chunk))
-        conflicts += int(conflict_counts(grids).sum())
-    elapsed = time.perf_counter() - started
-    outcome = np.concatenate(solved)
+    tally = SolveTally(strategy, nfe)
+    for batch in batches(len(puzzles), batch_size, seed):
+        started = time.perf_counter()
+        config = SamplerConfig(**batch_settings(strategy, nfe, batch, temperature, latent_mode), latent_scale=latent_scale)
+        chunk = puzzles[batch.start:batch.stop]
+        tally.add(solve_batch(model, chunk, config), chunk, time.perf_counter() - started)
     if solved_out is not None:
-        solved_out.append(outcome)
-    n = len(puzzles)
-    return SolveScore(strategy, nfe, float(outcome.mean()), conflicts / n, n / elapsed, n)
+        solved_out.append(tally.outcome)
+    return tally.score()
 
 
 def score_grid(

@@ -10,13 +10,14 @@ import numpy as np
 
 from vmdcore.checkpoint import CheckpointError, load_checkpoint
 from vmdcore.devices import describe, pick_device
+from vmdcore.evaluation.sudoku import STRATEGIES
 from vmdcore.sudoku import PuzzleFormatError
 from vmdcore.tasks import sudoku as sudoku_task
 
 from .sudoku_generate import clue_boards, read_grid_source, score_generation
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "resources" / "checkpoints"
-STRATEGY_NAMES = ("random", "top-prob", "margin", "entropy")
+STRATEGY_NAMES = STRATEGIES
 GRID_COLUMNS = ("nfe", "strategy", "clues", "grid", "temperature")
 
 

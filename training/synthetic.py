@@ -14,6 +14,8 @@ import torch
 
 from vmdcore.checkpoint import CheckpointInfo, load_checkpoint, save_checkpoint
 from vmdcore.config import ModelConfig
+from vmdcore.evaluation import synthetic as evaluation
+from vmdcore.evaluation.synthetic import PAIR_CELLS, PAPER_TABLE3, TABLE3_CELLS, checkpoint_name
 from vmdcore.losses import LossConfig
 from vmdcore.model import DiffusionModel, build_model
 from vmdcore.sampling import SamplerConfig, run
@@ -22,20 +24,8 @@ from vmdcore.tasks import synthetic
 from .trainer import TrainConfig, train
 
 log = logging.getLogger("vmd.synthetic")
-
-# Paper Table 3: (dataset, blocks, nfe) -> {model: (accuracy, kl)}
-PAPER_TABLE3 = {
-    ("D1", 2, 4): {"mdm": (0.994, 0.007), "vmd": (1.000, 0.012)},
-    ("D1", 2, 2): {"mdm": (0.101, 2.298), "vmd": (0.942, 0.068)},
-    ("D1", 1, 4): {"mdm": (0.993, 0.010), "vmd": (1.000, 0.033)},
-    ("D1", 1, 1): {"mdm": (0.001, 9.422), "vmd": (0.873, 0.165)},
-    ("D2", 2, 4): {"mdm": (0.993, 0.018), "vmd": (1.000, 0.018)},
-    ("D2", 2, 2): {"mdm": (0.011, 7.656), "vmd": (0.886, 0.148)},
-    ("D2", 1, 4): {"mdm": (0.991, 0.015), "vmd": (1.000, 0.475)},
-    ("D2", 1, 1): {"mdm": (0.011, 7.493), "vmd": (0.800, 0.268)},
-}
-TABLE3_CELLS = list(PAPER_TABLE3)
-PAIR_CELLS = [("pair", 1, 1), ("pair", 1, 2), ("pair-skewed", 1, 1), ("pair-skewed", 1, 2)]
+# The Table 3 figures, the cells and the checkpoint names live in vmdcore.evaluation.synthetic
+# (the app's Evaluate tab reads them too) and are imported from here as before.
 
 
 @dataclass(frozen=True)
@@ -52,10 +42,6 @@ class SyntheticRecipe:
     lr: float = 1e-3
     kl_anneal_fraction: float = 0.5
     seed: int = 0
-
-
-def checkpoint_name(dataset: str, blocks: int, kind: str) -> str:
-    return f"synthetic-{dataset}-B{blocks}-{kind}.safetensors"
 
 
 def model_config(dataset: str, blocks: int, kind: str, recipe: SyntheticRecipe) -> ModelConfig:
@@ -101,18 +87,19 @@ def train_model(
 
 
 def decoding(model: DiffusionModel, nfe_total: int, seed: int) -> SamplerConfig:
-    """The paper's decoding: MDM samples tokens from its marginals (argmax would give one
-    sequence only); VMD draws z once and takes the argmax given z. Order: random."""
-    steps = max(1, nfe_total // model.config.n_blocks)
-    temperature = 0.0 if model.config.is_latent else 1.0
-    return SamplerConfig(nfe=steps, strategy="random", temperature=temperature, seed=seed)
+    """The paper's decoding (vmdcore.evaluation.synthetic.decoding): MDM samples tokens from its
+    marginals, VMD draws z once and takes the argmax given z; random order."""
+    return SamplerConfig(**evaluation.decoding(model.config.is_latent, model.config.n_blocks, nfe_total, seed))
+
+
+def sample_model(model: DiffusionModel, dataset: str, nfe_total: int, n: int, seed: int = 0) -> np.ndarray:
+    """n samples of `dataset`'s length, all in one batch (as the app's Evaluate tab runs a cell)."""
+    initial = np.full((n, synthetic.distribution(dataset).length), model.config.mask_id, dtype=np.int64)
+    return run(model, initial, decoding(model, nfe_total, seed)).final
 
 
 def evaluate_model(model: DiffusionModel, dataset: str, nfe_total: int, n: int, seed: int = 0) -> synthetic.SampleScore:
-    dist = synthetic.distribution(dataset)
-    initial = np.full((n, dist.length), model.config.mask_id, dtype=np.int64)
-    trace = run(model, initial, decoding(model, nfe_total, seed))
-    return synthetic.score_samples(dist, trace.final)
+    return synthetic.score_samples(synthetic.distribution(dataset), sample_model(model, dataset, nfe_total, n, seed))
 
 
 def evaluate_table(checkpoint_dir: Path, n: int, seed: int = 0, cells=None) -> list[dict]:
@@ -121,33 +108,16 @@ def evaluate_table(checkpoint_dir: Path, n: int, seed: int = 0, cells=None) -> l
         for kind in ("mdm", "vmd"):
             path = checkpoint_dir / checkpoint_name(dataset, blocks, kind)
             model, _ = load_checkpoint(path, expect_task=synthetic.TASK, expect_kind=kind)
-            score = evaluate_model(model, dataset, nfe, n, seed)
-            paper = PAPER_TABLE3.get((dataset, blocks, nfe), {}).get(kind)
-            rows.append({
-                "dataset": dataset, "blocks": blocks, "nfe": nfe, "model": kind,
-                "accuracy": round(score.accuracy, 4), "kl": round(score.kl, 4),
-                "paper_accuracy": paper[0] if paper else None, "paper_kl": paper[1] if paper else None,
-            })
+            rows.append(evaluation.cell_row(dataset, blocks, nfe, kind, sample_model(model, dataset, nfe, n, seed)))
     return rows
 
 
 def format_table(rows: list[dict], n: int) -> str:
     """Markdown in the paper's Table 3 layout, ours beside the paper's, then the 2-token set."""
     lookup = {(r["dataset"], r["blocks"], r["nfe"], r["model"]): r for r in rows}
-    header = "| metric | model | " + " | ".join(f"{d} B{b} N{f}" for d, b, f in TABLE3_CELLS) + " |"
-    lines = [header, "|" + "---|" * (len(TABLE3_CELLS) + 2)]
-    for metric, fmt in (("accuracy", "{:.1%}"), ("kl", "{:.3f}")):
-        for kind in ("mdm", "vmd"):
-            cells = []
-            for d, b, f in TABLE3_CELLS:
-                row = lookup.get((d, b, f, kind))
-                if row is None:
-                    cells.append("-")
-                    continue
-                paper = row[f"paper_{metric}"]
-                cells.append(f"{fmt.format(row[metric])} ({fmt.format(paper)})")
-            name = "acc" if metric == "accuracy" else "KL"
-            lines.append(f"| {name} | {kind.upper()} | " + " | ".join(cells) + " |")
+    header, table = evaluation.table3(rows)
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in table]
     pair_rows = [r for r in rows if r["dataset"].startswith("pair")]
     if pair_rows:
         lines += ["", "| 2-token set | NFE | MDM acc | VMD acc | MDM KL | VMD KL |", "|---|---|---|---|---|---|"]

@@ -427,6 +427,22 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
         self.document.replace(grid, text, name)
         return True
 
+    def open_puzzle(self, grid: np.ndarray, name: str, lane: str, sampler: SamplerSettings, checkpoint: str = "") -> bool:
+        """Show `grid` in Solve mode, ready to solve with `lane`'s model alone and these decoding
+        settings, that model loaded from `checkpoint` when given (the Evaluate tab's failed
+        puzzles). False, said why, while a run goes."""
+        if not self.set_mode("solve") or not self.set_puzzle(grid, "Open puzzle", name):
+            return False
+        self.controls.apply(lane, sampler.strategy, sampler.nfe, sampler.temperature, sampler.seed, sampler.latent_mode)
+        if checkpoint and self.solve_registry.paths.get(model_key(lane)) != checkpoint:
+            bundled = Path(checkpoint) == paths.bundled_checkpoint(lane, TASK)
+            if bundled:
+                self._checkpoint_paths[lane] = ""
+            self._load(lane, checkpoint, bundled=bundled, interactive=True)
+        self.statusMessage.emit(f"{name}: press Solve to run {LANES[lane][0]} with {sampler.strategy}, NFE {sampler.nfe}, "
+                                f"seed {sampler.seed}.", 8000)
+        return True
+
     def undo(self) -> None:
         if self.document.undo_stack.canUndo() and self._may_edit():
             self.document.undo_stack.undo()

@@ -1,0 +1,101 @@
+"""The Evaluate tab's chart (pyqtgraph): a figure against NFE on a log-scaled axis, one line per
+model and strategy (or synthetic set), coloured by model; the paper's figures dashed, with
+hollow markers. The legend is a row of text above the plot, so no line hides behind it."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ..plots import fixed_plot, import_pyqtgraph
+from ..theme import LIGHT, Theme
+from .plans import Series
+
+SYMBOLS = ("o", "s", "t", "d", "star", "p")
+GLYPHS = {"o": "●", "s": "■", "t": "▲", "d": "◆", "star": "★", "p": "⬟"}
+EMPTY_HINT = "Figures appear here batch by batch once an evaluation runs."
+
+
+class EvalChart(QWidget):
+    def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("eval_chart")
+        self.theme = theme
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.legend = QLabel(EMPTY_HINT, self)
+        self.legend.setObjectName("eval_chart_legend")
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.legend)
+        self.graph = fixed_plot(self, 200)
+        item = self.graph.getPlotItem()
+        item.setLogMode(x=True, y=False)
+        item.setLabel("bottom", "NFE (network evaluations, log scale)")
+        item.setYRange(-3, 105, padding=0)
+        item.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)]])
+        item.showGrid(x=False, y=True, alpha=0.15)
+        layout.addWidget(self.graph, 1)
+        self.series: list[Series] = []
+        self.y_label = "accuracy"
+        self.set_theme(theme)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.graph.setBackground(theme.base)
+        for axis in ("left", "bottom"):
+            self.graph.getPlotItem().getAxis(axis).setTextPen(theme.text)
+        self._draw()
+
+    def show_series(self, series: Sequence[Series], y_label: str) -> None:
+        self.series, self.y_label = list(series), y_label
+        self._draw()
+
+    def _symbols(self) -> dict[str, str]:
+        """One marker per line name without its model and 'paper' (the strategy or the set)."""
+        names = dict.fromkeys(_facet(s.label) for s in self.series)
+        return {name: SYMBOLS[i % len(SYMBOLS)] for i, name in enumerate(names)}
+
+    def _draw(self) -> None:
+        pg = import_pyqtgraph()
+        item = self.graph.getPlotItem()
+        item.clear()
+        item.setLabel("left", f"{self.y_label} (%)")
+        shown = [s for s in self.series if s.points]
+        if not shown:
+            self.legend.setText(EMPTY_HINT)
+            return
+        symbols = self._symbols()
+        keys = []
+        ours = 0
+        for s in shown:
+            # Lines often coincide: each of ours is drawn thinner than the one before, so an
+            # earlier one still shows around a later one.
+            width, size = (1.5, 7) if s.paper else (max(1.5, 4.0 - ours), max(6, 11 - 2 * ours))
+            ours += not s.paper
+            colour = self.theme.lane_colour(s.kind)
+            symbol = symbols[_facet(s.label)]
+            style = Qt.PenStyle.DashLine if s.paper else Qt.PenStyle.SolidLine
+            xs, ys = [n for n, _ in s.points], [v for _, v in s.points]
+            item.plot(xs, ys, pen=pg.mkPen(colour, width=width, style=style), symbol=symbol,
+                      symbolSize=size, symbolPen=pg.mkPen(colour, width=1.5),
+                      symbolBrush=None if s.paper else colour)
+            glyph = GLYPHS.get(symbol, "●")
+            line = "╌" if s.paper else "━"
+            label = html.escape(s.label).replace(" ", "&nbsp;")  # a key wraps between keys, never inside one
+            keys.append(f"<span style='color:{colour}'>{line}{glyph}</span>&nbsp;{label}")
+        nfes = sorted({n for s in shown for n, _ in s.points})
+        item.getAxis("bottom").setTicks([[(math.log10(n), str(n)) for n in nfes]])
+        low, high = math.log10(nfes[0]), math.log10(nfes[-1])
+        item.setXRange(low - 0.08, high + 0.08 if high > low else low + 0.08, padding=0)
+        self.legend.setText(" &nbsp; ".join(keys))
+
+
+def _facet(label: str) -> str:
+    words = label.removeprefix("paper ").split(" ", 1)
+    return words[1] if len(words) > 1 else ""
