@@ -8,10 +8,12 @@ import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from . import messages
 
 
 class ExportError(Exception):
@@ -99,3 +101,23 @@ def save_gif(frames: Sequence[QImage], path: str | os.PathLike, frame_ms: int, l
     except OSError as exc:
         raise ExportError(f"Could not write {path}: {exc}") from exc
     return path
+
+
+def ask_and_write(
+    parent: QWidget, title: str, default: str, file_filter: str, writer: Callable[[str], Any],
+    last_dir: str = "", remember: Callable[[str], None] | None = None,
+) -> Any:
+    """Ask where to save (starting in `last_dir`), write there with `writer`; `remember` is given
+    the chosen folder. A failed write is shown as a message. Returns what `writer` returned, or
+    None when the user cancelled or the write failed."""
+    start = str(Path(last_dir) / default) if last_dir else default
+    path, _ = QFileDialog.getSaveFileName(parent, title, start, file_filter)
+    if not path:
+        return None
+    if remember is not None:
+        remember(str(Path(path).parent))
+    try:
+        return writer(path)
+    except ExportError as exc:
+        messages.show_error(parent, title, str(exc))
+        return None

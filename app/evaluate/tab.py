@@ -22,7 +22,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -392,17 +391,10 @@ class EvaluateTab(QWidget):
             raise export.ExportError(f"Could not write {path}: {exc.strerror or exc}") from exc
 
     def _export_dialog(self, title: str, default: str, file_filter: str, writer) -> None:
-        folder = self.panel.last_dir
-        path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / default) if folder else default, file_filter)
-        if not path:
-            return
-        self.panel.last_dir = str(Path(path).parent)
-        try:
-            written = writer(path)
-        except export.ExportError as exc:
-            messages.show_error(self, title, str(exc))
-            return
-        self.statusMessage.emit(f"Wrote {written}", 5000)
+        written = export.ask_and_write(self, title, default, file_filter, writer, self.panel.last_dir,
+                                       lambda folder: setattr(self.panel, "last_dir", folder))
+        if written:
+            self.statusMessage.emit(f"Wrote {written}", 5000)
 
     def export_csv_dialog(self) -> None:
         self._export_dialog("Export figures", f"evaluation-{self.evaluation.spec.task}.csv", "CSV (*.csv)", self.export_csv)

@@ -721,18 +721,10 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
         return export.save_gif(self.gif_frames(), path, frame_ms=int(1000 / self.playback.speed))
 
     def _export_dialog(self, title: str, default: str, file_filter: str, writer) -> None:
-        last_dir = self.sources.last_dir
-        start = str(Path(last_dir) / default) if last_dir else default
-        path, _ = QFileDialog.getSaveFileName(self, title, start, file_filter)
-        if not path:
-            return
-        self.sources.last_dir = str(Path(path).parent)
-        try:
-            written = writer(path)
-        except export.ExportError as exc:
-            messages.show_error(self, title, str(exc))
-            return
-        self.statusMessage.emit(f"Wrote {written}", 5000)
+        written = export.ask_and_write(self, title, default, file_filter, writer, self.sources.last_dir,
+                                       lambda folder: setattr(self.sources, "last_dir", folder))
+        if written:
+            self.statusMessage.emit(f"Wrote {written}", 5000)
 
     def export_json_dialog(self) -> None:
         self._export_dialog("Export trace", "sudoku-trace.json", "JSON (*.json)", self.export_json)

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QFileDialog, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from .. import export, messages, paths
+from .. import export, paths
 from ..model_run import ModelRegistry
 from ..settings import AppSettings
 from ..theme import Theme
@@ -232,16 +232,10 @@ class TextTab(QWidget):
         self.actions_by_name["reload_text"].setEnabled(not running)
 
     def export_json_dialog(self) -> None:
-        page = self.page("generate")
-        path, _ = QFileDialog.getSaveFileName(self, "Export text trace", "text-trace.json", "JSON (*.json)")
-        if not path:
-            return
-        try:
-            written = page.export_json(path)
-        except export.ExportError as exc:
-            messages.show_error(self, "Export text trace", str(exc))
-            return
-        self.statusMessage.emit(f"Wrote {written}", 5000)
+        written = export.ask_and_write(self, "Export text trace", "text-trace.json", "JSON (*.json)",
+                                       self.page("generate").export_json)
+        if written:
+            self.statusMessage.emit(f"Wrote {written}", 5000)
 
     # ------------------------------------------------------------------------------------------
     def store_settings(self, s: AppSettings) -> AppSettings:
