@@ -38,6 +38,8 @@ def parse_puzzle_collection(text: str, filename: str = "") -> list[PuzzleEntry]:
     try:
         if not text.strip():
             raise PuzzleFormatError("the text is empty, no puzzle found")
+        if not any(line.strip() and not is_comment(line) for line in text.splitlines()):
+            raise PuzzleFormatError("the text holds only comments, no puzzle found")
         kind = _kind_of(text, Path(filename).suffix.lower())
         if kind == "csv":
             return _parse_csv(text)
@@ -48,25 +50,56 @@ def parse_puzzle_collection(text: str, filename: str = "") -> list[PuzzleEntry]:
         raise error.moved(source=source) if source else error
 
 
-def read_puzzle_file(path) -> list[PuzzleEntry]:
-    """parse_puzzle_collection on a file read as UTF-8; unreadable or binary files raise
-    PuzzleFormatError too, so callers handle one error type."""
+# Kaggle's million-puzzle CSV is about 170 MB; anything far beyond is not a puzzle file
+# someone means to open, and reading it whole would take gigabytes of memory.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+_SNIFF_BYTES = 65536
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1024 ** 3:.1f} GB" if size >= 1024 ** 3 else f"{size / 1024 ** 2:.0f} MB"
+
+
+def _decode(data: bytes, source: str, whole: bool) -> str:
+    """The text of `data`; binary or non-UTF-8 bytes raise, naming the line. `whole` is False
+    for a first chunk, whose last character may be cut in the middle."""
+    if b"\x00" in data:
+        raise PuzzleFormatError("this is a binary file, not puzzle text", source=source)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if not whole and error.reason == "unexpected end of data":
+            return ""
+        line = data[: error.start].count(b"\n") + 1
+        raise PuzzleFormatError(
+            f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded)", line, source=source
+        ) from error
+
+
+def read_puzzle_file(path, max_bytes: int = MAX_FILE_BYTES) -> list[PuzzleEntry]:
+    """parse_puzzle_collection on a file read as UTF-8; unreadable, binary or oversized files
+    raise PuzzleFormatError too, so callers handle one error type. The size and the first
+    chunk are checked before the file is read whole."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        if path.is_dir():
+            raise PuzzleFormatError("this is a folder, not a puzzle file", source=path.name)
+        if size > max_bytes:
+            raise PuzzleFormatError(
+                f"the file is {_size_text(size)}; puzzle files may be at most {_size_text(max_bytes)}",
+                source=path.name,
+            )
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+            _decode(head, path.name, whole=len(head) < _SNIFF_BYTES)
+            data = head + handle.read(max_bytes + 1 - len(head))
     except OSError as error:
         reason = error.strerror or str(error)
         raise PuzzleFormatError(f"cannot read the file: {reason}", source=path.name) from error
-    if b"\x00" in data:
-        raise PuzzleFormatError("this is a binary file, not puzzle text", source=path.name)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise PuzzleFormatError(
-            f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded)", line, source=path.name
-        ) from error
-    return parse_puzzle_collection(text, filename=str(path))
+    if len(data) > max_bytes:  # grew while being read
+        raise PuzzleFormatError(f"the file is larger than {_size_text(max_bytes)}", source=path.name)
+    return parse_puzzle_collection(_decode(data, path.name, whole=True), filename=str(path))
 
 
 def _kind_of(text: str, suffix: str) -> str:
@@ -178,13 +211,21 @@ def _parse_lines(text: str) -> list[PuzzleEntry]:
 
 
 def _parse_csv(text: str) -> list[PuzzleEntry]:
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _parse_csv_rows(reader)
+    except csv.Error as error:  # e.g. a quote left open, or a NUL character
+        raise PuzzleFormatError(f"this is not valid CSV ({error})", max(1, reader.line_num)) from error
+
+
+def _parse_csv_rows(reader) -> list[PuzzleEntry]:
     header = None
     for row in reader:
         if any(field.strip() for field in row) and not row[0].lstrip().startswith("#"):
             header = row
             break
-    assert header is not None  # the text is not blank
+    if header is None:
+        raise PuzzleFormatError("the CSV file has no header row naming its columns")
     header_line = reader.line_num
     puzzle_col = _find_column(header, PUZZLE_COLUMNS)
     if puzzle_col is None:
