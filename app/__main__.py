@@ -9,27 +9,16 @@ from __future__ import annotations
 
 import argparse
 import logging
-import logging.handlers
 import signal
 import sys
 import time
 import traceback
 from types import TracebackType
 
-from . import APP_ID, APP_NAME, ORGANIZATION, paths
+from . import APP_ID, APP_NAME, ORGANIZATION
+from .logs import close_logging, setup_logging
 
 log = logging.getLogger("app")
-
-
-def _setup_logging() -> None:
-    handlers: list[logging.Handler] = [logging.StreamHandler()]
-    try:
-        folder = paths.log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.handlers.RotatingFileHandler(folder / "vmd.log", maxBytes=1_000_000, backupCount=2, encoding="utf-8"))
-    except OSError:
-        pass
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", handlers=handlers)
 
 
 def _install_excepthook() -> None:
@@ -133,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_self_test(device=args.device)
 
-    _setup_logging()
+    log_path = setup_logging()
+    log.info("VMD starting; log file %s", log_path)
     _install_excepthook()
 
     from PySide6.QtGui import QGuiApplication
@@ -159,7 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     if args.puzzle:
         window.sudoku.sources.open_file(args.puzzle)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        close_logging()
 
 
 if __name__ == "__main__":

@@ -3,15 +3,18 @@ animated GIF (Qt has no GIF writer; Pillow does, imported only when needed)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Callable
 
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QWidget
+
+from vmdcore import atomic
 
 from . import messages
 
@@ -20,16 +23,18 @@ class ExportError(Exception):
     """An export failed; the message is for the user."""
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Every file the app writes goes through here (or write_text): atomically, so an existing
+    file is replaced whole or left alone (vmdcore.atomic). A failure is an ExportError."""
+    path = Path(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        return atomic.write_bytes(path, data)
+    except OSError as exc:
+        raise ExportError(f"Could not write {path}: {exc.strerror or exc}") from exc
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    return write_bytes(path, text.encode("utf-8"))
 
 
 def traces_payload(traces: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -50,20 +55,19 @@ def traces_payload(traces: Mapping[str, Any], extra: Mapping[str, Any] | None = 
 
 
 def write_json(payload: Mapping[str, Any], path: str | os.PathLike) -> Path:
-    path = Path(path)
-    try:
-        _write_atomic(path, json.dumps(payload, indent=1).encode("utf-8"))
-    except OSError as exc:
-        raise ExportError(f"Could not write {path}: {exc.strerror or exc}") from exc
-    return path
+    return write_text(path, json.dumps(payload, indent=1))
 
 
 def save_png(widget: QWidget, path: str | os.PathLike) -> Path:
     path = Path(path)
     image = widget.grab().toImage()
-    if image.isNull() or not image.save(str(path), "PNG"):
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if image.isNull() or not image.save(buffer, "PNG"):
         raise ExportError(f"Could not write the image {path}")
-    return path
+    buffer.close()
+    return write_bytes(path, bytes(data.data()))
 
 
 def _to_pil(image: QImage):
@@ -93,14 +97,9 @@ def save_gif(frames: Sequence[QImage], path: str | os.PathLike, frame_ms: int, l
     quantized = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
     durations = [max(20, int(frame_ms))] * len(quantized)
     durations[-1] = max(durations[-1], int(last_frame_ms))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        quantized[0].save(
-            str(path), format="GIF", save_all=True, append_images=quantized[1:], duration=durations, loop=0, optimize=False
-        )
-    except OSError as exc:
-        raise ExportError(f"Could not write {path}: {exc}") from exc
-    return path
+    data = io.BytesIO()
+    quantized[0].save(data, format="GIF", save_all=True, append_images=quantized[1:], duration=durations, loop=0, optimize=False)
+    return write_bytes(path, data.getvalue())
 
 
 def ask_and_write(

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+
+from vmdcore import atomic
 
 from . import paths
 
@@ -99,6 +99,7 @@ def load_settings(path: Path | None = None) -> AppSettings:
         log.warning("ignoring unreadable settings file %s: %s", path, exc)
         return defaults
     if not isinstance(raw, dict):
+        log.warning("ignoring settings file %s: it holds %s, not an object", path, type(raw).__name__)
         return defaults
     values = {}
     for f in fields(AppSettings):
@@ -114,10 +115,6 @@ def save_settings(settings: AppSettings, path: Path | None = None) -> None:
     """Write atomically; a failure is logged, not raised (losing settings must not lose work)."""
     path = path or settings_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(asdict(settings), fh, indent=2, sort_keys=True)
-        os.replace(tmp, path)
+        atomic.write_text(path, json.dumps(asdict(settings), indent=2, sort_keys=True))
     except OSError as exc:
         log.warning("could not save settings to %s: %s", path, exc)

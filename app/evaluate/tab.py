@@ -383,12 +383,7 @@ class EvaluateTab(QWidget):
 
     def export_csv(self, path: str | Path) -> Path:
         self.payload()  # the same checks
-        path = Path(path)
-        try:
-            export._write_atomic(path, csv_text(self.evaluation.csv_rows()).encode("utf-8"))  # noqa: SLF001 - the shared atomic writer
-            return path
-        except OSError as exc:
-            raise export.ExportError(f"Could not write {path}: {exc.strerror or exc}") from exc
+        return export.write_text(path, csv_text(self.evaluation.csv_rows()))
 
     def _export_dialog(self, title: str, default: str, file_filter: str, writer) -> None:
         written = export.ask_and_write(self, title, default, file_filter, writer, self.panel.last_dir,
