@@ -34,18 +34,26 @@ def load_library(path: Path) -> list[LibraryPuzzle]:
         raise LibraryError(f"The puzzle library is missing: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise LibraryError(f"The puzzle library {path} cannot be read: {exc}") from exc
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _read_rows(reader, path)
+    except csv.Error as exc:
+        raise LibraryError(f"{path.name}, line {reader.line_num}: not valid CSV ({exc})") from exc
+
+
+def _read_rows(reader: csv.DictReader, path: Path) -> list[LibraryPuzzle]:
     if not reader.fieldnames or "puzzle" not in reader.fieldnames:
         raise LibraryError(f"{path.name} has no 'puzzle' column")
     puzzles: list[LibraryPuzzle] = []
     for number, row in enumerate(reader, start=2):
         try:
-            puzzle = parse_puzzle(row["puzzle"])
+            # A short row leaves its missing fields None.
+            puzzle = parse_puzzle(row.get("puzzle") or "")
             solution = parse_puzzle(row["solution"]) if row.get("solution") else None
         except PuzzleFormatError as exc:
             raise LibraryError(f"{path.name}, line {number}: {exc}") from exc
         difficulty = None
-        if row.get("difficulty"):
+        if isinstance(row.get("difficulty"), str) and row["difficulty"]:
             try:
                 difficulty = Difficulty.parse(row["difficulty"])
             except ValueError:

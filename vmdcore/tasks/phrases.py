@@ -122,12 +122,19 @@ def sample_prompts(n: int, seed: int = 0) -> list[str]:
 
 
 def layout(prompt: str, answer: str = "") -> str:
-    """The fixed-width text of one example (the answer may be empty)."""
+    """The fixed-width text of one example (the answer may be empty). A prompt or answer
+    that does not fit its block raises ValueError: cut, it would be read as another prompt."""
+    if len(prompt) >= PROMPT_WIDTH:
+        raise ValueError(f"the prompt {prompt[:40]!r} has {len(prompt)} characters; at most {PROMPT_WIDTH - 1} fit")
+    if len(answer) > ANSWER_WIDTH:
+        raise ValueError(f"the answer {answer[:40]!r} has {len(answer)} characters; at most {ANSWER_WIDTH} fit")
     return prompt.ljust(PROMPT_WIDTH, PAD) + answer.ljust(ANSWER_WIDTH, PAD)
 
 
 def encode_examples(examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray]:
     """(tokens (n, SEQ_LEN), fixed (n, SEQ_LEN)): fixed is True on the prompt block(s)."""
+    if not examples:
+        raise ValueError("there are no examples to encode")
     tok = tokenizer()
     tokens = np.stack([tok.encode(layout(e.prompt, e.answer)) for e in examples])
     fixed = np.zeros(tokens.shape, dtype=bool)
