@@ -45,6 +45,8 @@ def _add_synthetic_train(sub) -> None:
     p.add_argument("--out-dir", type=Path, default=DEFAULT_CHECKPOINTS)
     p.add_argument("--run-dir", type=Path, default=Path("runs/synthetic"))
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = torch's default)")
+    p.add_argument("--save-every", type=int, default=0, metavar="STEPS",
+                   help="save the resumable state every STEPS steps (default 0: every 5 minutes)")
 
 
 def _train_synthetic(args, command: str) -> None:
@@ -58,6 +60,7 @@ def _train_synthetic(args, command: str) -> None:
             name = synthetic.checkpoint_name(dataset, blocks, kind)
             synthetic.train_model(
                 dataset, blocks, kind, recipe, args.out_dir / name, args.run_dir / Path(name).stem, command,
+                save_every_steps=args.save_every,
             )
 
 

@@ -1,10 +1,12 @@
-"""Resumable training state in safetensors (model, AdamW moments, RNG), never a pickle."""
+"""Resumable training state in safetensors (model, AdamW moments, RNG), never a pickle.
+
+The state file is written atomically (vmdcore.atomic): a run killed at any moment, even in the
+middle of a save, leaves the previous state whole, and the next start resumes from it.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,8 @@ import numpy as np
 import torch
 from safetensors import safe_open
 from safetensors.torch import save_file
+
+from vmdcore import atomic
 
 STATE_FILE = "train_state.safetensors"
 
@@ -32,10 +36,9 @@ def save_state(
         "extra": extra,
     }
     path = run_dir / STATE_FILE
-    fd, tmp = tempfile.mkstemp(dir=run_dir, suffix=".tmp")
-    os.close(fd)
-    save_file(tensors, tmp, metadata={"state": json.dumps(meta)})
-    os.replace(tmp, path)
+    atomic.remove_leftovers(path)  # of saves that an earlier, killed run did not finish
+    with atomic.replacing(path) as tmp:
+        save_file(tensors, str(tmp), metadata={"state": json.dumps(meta)})
     return path
 
 

@@ -56,7 +56,8 @@ def model_config(dataset: str, blocks: int, kind: str, recipe: SyntheticRecipe) 
 
 
 def train_model(
-    dataset: str, blocks: int, kind: str, recipe: SyntheticRecipe, out: Path, run_dir: Path, command: str, progress: bool = True
+    dataset: str, blocks: int, kind: str, recipe: SyntheticRecipe, out: Path, run_dir: Path, command: str, progress: bool = True,
+    save_every_steps: int = 0,
 ) -> DiffusionModel:
     dist = synthetic.distribution(dataset)
     config = model_config(dataset, blocks, kind, recipe)
@@ -68,7 +69,7 @@ def train_model(
     train_config = TrainConfig(
         steps=recipe.steps, batch_size=recipe.batch_size, lr=recipe.lr, warmup_steps=min(200, recipe.steps // 10),
         kl_anneal_steps=int(recipe.kl_anneal_fraction * recipe.steps), loss=LossConfig(),
-        seed=recipe.seed, log_every=max(1, recipe.steps // 20),
+        seed=recipe.seed, log_every=max(1, recipe.steps // 20), save_every_steps=save_every_steps,
     )
     started = time.time()
     train(model, next_batch, train_config, run_dir, progress=progress)

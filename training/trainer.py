@@ -17,6 +17,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
+from vmdcore import atomic
 from vmdcore.losses import LossConfig, elbo_loss, linear_anneal
 from vmdcore.model import DiffusionModel
 
@@ -46,6 +47,8 @@ class TrainConfig:
     log_every: int = 50
     eval_every: int = 0
     save_every_s: float = 300.0
+    # > 0: save the state every this many steps instead (a kill then loses at most that many).
+    save_every_steps: int = 0
     bf16: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,6 +92,27 @@ def distributed_context() -> tuple[int, int]:
     return (dist.get_rank(), world) if world > 1 else (0, 1)
 
 
+def _drop_records_after(metrics_path: Path, step: int) -> None:
+    """A run killed after logging but before its next save repeats those steps when resumed:
+    drop the log lines past the saved state (and a line cut off by the kill), so the log holds
+    each step once, as an uninterrupted run's does."""
+    if not metrics_path.exists():
+        return
+    kept, dropped = [], 0
+    for line in metrics_path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+            if int(record["step"]) <= step:
+                kept.append(line)
+                continue
+        except (ValueError, KeyError, TypeError):
+            pass
+        dropped += 1
+    if dropped:
+        atomic.write_text(metrics_path, "".join(f"{line}\n" for line in kept))
+        log.info("dropped %d log lines past the saved step %d", dropped, step)
+
+
 def train(
     model: DiffusionModel,
     next_batch: BatchFn,
@@ -127,6 +151,8 @@ def train(
     if world > 1:
         objective = nn.parallel.DistributedDataParallel(objective)
     metrics_path = run_dir / "metrics.jsonl"
+    if rank == 0:
+        _drop_records_after(metrics_path, start)
     bar = None
     if progress and rank == 0:
         from tqdm import tqdm
@@ -177,7 +203,8 @@ def train(
             flag = torch.tensor([float(out_of_time)], device=device)
             dist.all_reduce(flag, op=dist.ReduceOp.MAX)
             out_of_time = bool(flag.item())
-        if rank == 0 and (time.time() - last_save > config.save_every_s or done == config.steps or out_of_time):
+        due = done % config.save_every_steps == 0 if config.save_every_steps > 0 else time.time() - last_save > config.save_every_s
+        if rank == 0 and (due or done == config.steps or out_of_time):
             save_state(run_dir, model, optimizer, done, rng, {"history": history[-200:], **(extra_state or {})})
             last_save = time.time()
         if out_of_time:

@@ -161,25 +161,39 @@ def read_info(path: str | os.PathLike) -> CheckpointInfo:
 def _parse_metadata(raw: str, name: str) -> CheckpointInfo:
     try:
         meta = json.loads(raw)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise CheckpointError(f"{name}: its metadata is not valid JSON ({exc})") from exc
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise CheckpointError(f"{name} is not a VMD checkpoint (metadata format is {meta.get('format')!r})")
+    if not isinstance(meta, dict):
+        raise CheckpointError(f"{name} is not a VMD checkpoint (its metadata is a JSON {type(meta).__name__}, not a record)")
+    if meta.get("format") != FORMAT:
+        raise CheckpointError(f"{name} is not a VMD checkpoint (metadata format is {_short(meta.get('format'))})")
     version = meta.get("format_version")
     if version != FORMAT_VERSION:
-        raise CheckpointError(f"{name} has checkpoint format version {version}; this VMD reads version {FORMAT_VERSION}")
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION
+        advice = ": it was written by a newer VMD, update VMD to open it" if newer else ""
+        raise CheckpointError(
+            f"{name} has checkpoint format version {_short(version)}; this VMD reads version {FORMAT_VERSION}{advice}"
+        )
     for key in ("task", "model", "vocabulary"):
         if key not in meta:
             raise CheckpointError(f"{name}: metadata lacks '{key}'")
+    if not isinstance(meta["model"], dict):
+        raise CheckpointError(f"{name}: invalid model settings: 'model' is {_short(meta['model'])}, not a record")
+    _check_sizes(meta["model"], name)
     try:
         config = ModelConfig.from_dict(meta["model"])
     except RetiredSettingError as exc:
         raise CheckpointError(f"{name} cannot be loaded: {exc}") from exc
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
         raise CheckpointError(f"{name}: invalid model settings: {exc}") from exc
-    vocabulary = list(meta["vocabulary"])
+    vocabulary = meta["vocabulary"]
+    if not isinstance(vocabulary, list) or not all(isinstance(entry, str) for entry in vocabulary):
+        raise CheckpointError(f"{name}: its vocabulary is not a list of strings")
     if len(vocabulary) != config.vocab_size:
         raise CheckpointError(f"{name}: vocabulary has {len(vocabulary)} entries but the model expects {config.vocab_size}")
+    for key in ("recipe", "metrics"):
+        if not isinstance(meta.get(key) or {}, dict):
+            raise CheckpointError(f"{name}: its metadata '{key}' is {_short(meta[key])}, not a record")
     return CheckpointInfo(
         task=str(meta["task"]),
         config=config,
@@ -189,6 +203,61 @@ def _parse_metadata(raw: str, name: str) -> CheckpointInfo:
         name=str(meta.get("name", "")),
         inference_only=bool(meta.get("inference_only", False)),
     )
+
+
+# Far beyond any model VMD trains; a file claiming more is damaged or not meant for it, and
+# building it (even on the meta device, layer by layer) would take minutes.
+_SIZE_LIMITS = {"vocab_size": 1 << 20, "seq_len": 1 << 20, "d_model": 1 << 16, "n_layers": 256, "n_heads": 1024,
+                "mlp_ratio": 64, "latent_dim": 1 << 16, "encoder_layers": 256, "block_size": 1 << 20,
+                "latent_tokens": 1 << 10}
+
+
+def _check_sizes(settings: dict[str, Any], name: str) -> None:
+    for key, limit in _SIZE_LIMITS.items():
+        if key not in settings:
+            continue
+        value = settings[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CheckpointError(f"{name}: invalid model settings: {key} is {_short(value)}, not a whole number")
+        if not 0 <= value <= limit:
+            raise CheckpointError(f"{name}: invalid model settings: {key} is {value}, outside 0-{limit}")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _expected_tensors(info: CheckpointInfo, name: str) -> dict[str, tuple[tuple[int, ...], bool]]:
+    """(shape, is floating point) of every tensor the declared model has, worked out on the meta
+    device: settings from a file are not trusted to be small enough to allocate."""
+    try:
+        with torch.device("meta"):
+            model = DiffusionModel(info.config)
+    except Exception as exc:  # any construction failure means settings this code cannot build
+        raise CheckpointError(f"{name}: its model settings cannot be built: {exc}") from exc
+    if info.inference_only:
+        model.encoder = None
+    return {key: (tuple(t.shape), t.is_floating_point()) for key, t in model.state_dict().items()}
+
+
+def _check_header(f: Any, expected: dict[str, tuple[tuple[int, ...], bool]], name: str) -> None:
+    """Names, shapes and dtypes from the safetensors header, before any tensor is read."""
+    keys = set(f.keys())
+    missing = sorted(set(expected) - keys)
+    unexpected = sorted(keys - set(expected))
+    if missing or unexpected:
+        raise CheckpointError(
+            f"{name} does not match its declared model: missing {missing[:3]}{'...' if len(missing) > 3 else ''}, "
+            f"unexpected {unexpected[:3]}{'...' if len(unexpected) > 3 else ''}"
+        )
+    for key in sorted(keys):
+        piece = f.get_slice(key)
+        shape, floating = expected[key]
+        if tuple(piece.get_shape()) != shape:
+            raise CheckpointError(f"{name}: tensor {key} has shape {tuple(piece.get_shape())}, the model needs {shape}")
+        if floating and piece.get_dtype() not in _FLOAT_DTYPES:
+            raise CheckpointError(f"{name}: tensor {key} is stored as {piece.get_dtype()}, the model needs floating point")
 
 
 def load_checkpoint(
@@ -204,29 +273,21 @@ def load_checkpoint(
         raise CheckpointError(f"{path.name} is a '{info.task}' model, but a '{expect_task}' model is needed here")
     if expect_kind is not None and info.kind != expect_kind:
         raise CheckpointError(f"{path.name} is a {info.kind.upper()} model, but a {expect_kind.upper()} model is needed here")
+    expected = _expected_tensors(info, path.name)
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            _check_header(f, expected, path.name)
+            tensors = {key: f.get_tensor(key).clone() for key in f.keys()}
+    except CheckpointError:
+        raise
+    except Exception as exc:
+        raise CheckpointError(f"{path.name} is damaged: {exc}") from exc
+    for key, tensor in tensors.items():
+        if tensor.is_floating_point() and not torch.isfinite(tensor).all():
+            raise CheckpointError(f"{path.name}: tensor {key} holds NaN or infinite values")
     model = DiffusionModel(info.config)
     if info.inference_only:
         model.encoder = None
-    try:
-        with safe_open(str(path), framework="pt") as f:
-            tensors = {key: f.get_tensor(key).clone() for key in f.keys()}
-    except Exception as exc:
-        raise CheckpointError(f"{path.name} is damaged: {exc}") from exc
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(tensors))
-    unexpected = sorted(set(tensors) - set(expected))
-    if missing or unexpected:
-        raise CheckpointError(
-            f"{path.name} does not match its declared model: missing {missing[:3]}{'...' if len(missing) > 3 else ''}, "
-            f"unexpected {unexpected[:3]}{'...' if len(unexpected) > 3 else ''}"
-        )
-    for key, tensor in tensors.items():
-        if tensor.shape != expected[key].shape:
-            raise CheckpointError(
-                f"{path.name}: tensor {key} has shape {tuple(tensor.shape)}, the model needs {tuple(expected[key].shape)}"
-            )
-        if not torch.isfinite(tensor).all():
-            raise CheckpointError(f"{path.name}: tensor {key} holds NaN or infinite values")
     model.load_state_dict(tensors)
     model.to(device).eval()
     return model, info

@@ -58,6 +58,22 @@ def two_stream_mask(blocks: torch.Tensor) -> torch.Tensor:
     return torch.cat([top, bottom], dim=0)
 
 
+# Off: every forward takes the training path (the reference the tests compare the fast one to).
+FAST_INFERENCE = True
+
+
+def inference_path(module: nn.Module) -> bool:
+    """True where no gradient is taken and the module is in eval mode: then the forward may
+    reuse what does not change between calls and skip autograd-friendly kernels."""
+    return FAST_INFERENCE and not module.training and not torch.is_grad_enabled()
+
+
+def _same_mask(a: torch.Tensor | None, b: torch.Tensor | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.shape == b.shape and bool(torch.equal(a, b))
+
+
 class Attention(nn.Module):
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
@@ -65,22 +81,53 @@ class Attention(nn.Module):
         self.qkv = nn.Linear(config.d_model, 3 * config.d_model)
         self.out = nn.Linear(config.d_model, config.d_model)
         self.relation_bias = RelationBias(config.n_heads) if config.layout == "sudoku" else None
+        self._bias_cache: tuple[tuple, torch.Tensor | None, torch.Tensor | None] | None = None
 
-    def forward(self, x: torch.Tensor, allowed: torch.Tensor | None, prefix: int = 0) -> torch.Tensor:
-        """`prefix` leading positions are latent tokens: no relation to any cell, so no bias."""
-        batch, length, width = x.shape
-        q, k, v = self.qkv(x).view(batch, length, 3, self.n_heads, width // self.n_heads).permute(2, 0, 3, 1, 4)
+    def _bias(self, allowed: torch.Tensor | None, prefix: int, dtype: torch.dtype, device: torch.device) -> torch.Tensor | None:
+        """The additive attention bias (heads or 1, L, L), or None."""
         bias = None
         if self.relation_bias is not None:
             bias = self.relation_bias()
             if prefix:
                 bias = F.pad(bias, (prefix, 0, prefix, 0))
-            bias = bias.to(q.dtype)
+            bias = bias.to(dtype)
         if allowed is not None:
-            blocked = torch.zeros(allowed.shape, dtype=q.dtype, device=q.device).masked_fill(~allowed, float("-inf"))
+            blocked = torch.zeros(allowed.shape, dtype=dtype, device=device).masked_fill(~allowed, float("-inf"))
             bias = blocked if bias is None else bias + blocked
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
+        return bias
+
+    def _cached_bias(self, allowed: torch.Tensor | None, prefix: int, dtype: torch.dtype, device: torch.device) -> torch.Tensor | None:
+        """The same bias, built once while the weights and the mask stay the same: it only
+        depends on learned per-relation scalars, and gathering it per call took about a tenth
+        of a batch-1 forward on a CPU."""
+        weight = self.relation_bias.bias if self.relation_bias is not None else None
+        key = (prefix, dtype, device, None if weight is None else (weight.data_ptr(), weight._version))
+        cache = self._bias_cache
+        if cache is None or cache[0] != key or not _same_mask(cache[1], allowed):
+            cache = self._bias_cache = (key, allowed, self._bias(allowed, prefix, dtype, device))
+        return cache[2]
+
+    def forward(self, x: torch.Tensor, allowed: torch.Tensor | None, prefix: int = 0) -> torch.Tensor:
+        """`prefix` leading positions are latent tokens: no relation to any cell, so no bias."""
+        batch, length, width = x.shape
+        q, k, v = self.qkv(x).view(batch, length, 3, self.n_heads, width // self.n_heads).permute(2, 0, 3, 1, 4)
+        if inference_path(self):
+            return self.out(self._plain_attention(q, k, v, self._cached_bias(allowed, prefix, q.dtype, q.device)))
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=self._bias(allowed, prefix, q.dtype, q.device))
         return self.out(y.transpose(1, 2).reshape(batch, length, width))
+
+    @staticmethod
+    def _plain_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+        """softmax(q k^T / sqrt(d) + bias) v as three batched kernels, returned as (B, L, width).
+        On a CPU, scaled_dot_product_attention with a float mask takes its unfused path and
+        also scans the mask for fully blocked rows every call; no row here is fully blocked
+        (a position always sees itself)."""
+        batch, heads, length, head_dim = q.shape
+        scores = torch.matmul(q, k.transpose(-1, -2)).mul_(1.0 / math.sqrt(head_dim))
+        if bias is not None:
+            scores.add_(bias)
+        y = torch.matmul(scores.softmax(dim=-1), v)
+        return y.transpose(1, 2).reshape(batch, length, heads * head_dim)
 
 
 class DenoiserLayer(nn.Module):

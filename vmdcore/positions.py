@@ -48,10 +48,21 @@ class PositionEmbedding(nn.Module):
         else:
             self.pos = nn.Embedding(config.seq_len, config.d_model)
 
+        self._cache: tuple[tuple, torch.Tensor] | None = None
+
     def forward(self, length: int) -> torch.Tensor:
-        if self.layout == "sudoku":
-            return self.row(self.rows) + self.col(self.cols) + self.box(self.boxes)
-        return self.pos.weight[:length]
+        if self.layout != "sudoku":
+            return self.pos.weight[:length]
+        if self.training or torch.is_grad_enabled():
+            return self._sudoku()
+        # Three lookups and two adds per forward for a result that only changes with the weights.
+        key = tuple((w.data_ptr(), w._version) for w in (self.row.weight, self.col.weight, self.box.weight))
+        if self._cache is None or self._cache[0] != key:
+            self._cache = (key, self._sudoku())
+        return self._cache[1]
+
+    def _sudoku(self) -> torch.Tensor:
+        return self.row(self.rows) + self.col(self.cols) + self.box(self.boxes)
 
 
 class RelationBias(nn.Module):
