@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from vmdcore.checkpoint import CheckpointError, load_checkpoint
+from vmdcore.checkpoint import CheckpointError, CheckpointInfo, load_checkpoint
 from vmdcore.model import DiffusionModel
 from vmdcore.sampling import SamplerConfig, run
 from vmdcore.tasks import phrases
@@ -49,13 +49,17 @@ def relation(label: str, model: DiffusionModel, settings: LikelihoodSettings) ->
     return "~"
 
 
-def perplexity_row(path: Path, corpus: Corpus, settings: LikelihoodSettings, eval_chars: int, device=None) -> dict:
+def _load_for_likelihood(path: Path, device) -> tuple[DiffusionModel, CheckpointInfo, CharTokenizer, str]:
+    """The model, its record, its tokenizer and its table label; refuses a VMD copy without encoder."""
     model, info = load_checkpoint(path, device=device or "cpu", expect_task=TASK)
     if info.inference_only and info.config.is_latent:
         raise CheckpointError(f"{path.name} is an inference-only copy without the encoder that the likelihood needs; "
                               "evaluate the full checkpoint (resources/checkpoints in the source tree)")
-    tokenizer = CharTokenizer.from_vocabulary(info.vocabulary)
-    label = model_label(info)
+    return model, info, CharTokenizer.from_vocabulary(info.vocabulary), model_label(info)
+
+
+def perplexity_row(path: Path, corpus: Corpus, settings: LikelihoodSettings, eval_chars: int, device=None) -> dict:
+    model, info, tokenizer, label = _load_for_likelihood(path, device)
     windows = held_out_windows(tokenizer.encode(corpus.held_out_text), model.config.seq_len, eval_chars)
     log.info("%s: %d windows of %d characters", path.name, len(windows), model.config.seq_len)
     result = estimate_nll(model, windows, label, settings)
@@ -74,12 +78,7 @@ def perplexity_row(path: Path, corpus: Corpus, settings: LikelihoodSettings, eva
 
 def generation_samples(path: Path, corpus: Corpus, settings: SampleSettings, device=None) -> list[dict]:
     """Continuations of the start of the held-out text at each NFE per block the model allows."""
-    model, info = load_checkpoint(path, device=device or "cpu", expect_task=TASK)
-    if info.inference_only and info.config.is_latent:
-        raise CheckpointError(f"{path.name} is an inference-only copy without the encoder that the likelihood needs; "
-                              "evaluate the full checkpoint (resources/checkpoints in the source tree)")
-    tokenizer = CharTokenizer.from_vocabulary(info.vocabulary)
-    label = model_label(info)
+    model, info, tokenizer, label = _load_for_likelihood(path, device)
     prompt = corpus.held_out_text[: min(settings.prompt_chars, model.config.seq_len // 2)]
     n = block_length(model)
     nfes = (1,) if label == "ar" else tuple(f for f in settings.nfes if f <= n) or (1,)

@@ -9,11 +9,12 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..plots import fixed_plot, import_pyqtgraph
 from ..theme import LIGHT, Theme
 from .plans import Series
+from ..widgets import note_label
 
 SYMBOLS = ("o", "s", "t", "d", "star", "p")
 GLYPHS = {"o": "●", "s": "■", "t": "▲", "d": "◆", "star": "★", "p": "⬟"}
@@ -28,10 +29,7 @@ class EvalChart(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        self.legend = QLabel(EMPTY_HINT, self)
-        self.legend.setObjectName("eval_chart_legend")
-        self.legend.setWordWrap(True)
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend = note_label(self, EMPTY_HINT, "eval_chart_legend", rich=True)
         layout.addWidget(self.legend)
         self.graph = fixed_plot(self, 200)
         item = self.graph.getPlotItem()

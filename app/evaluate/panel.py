@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QSpinBox,
@@ -29,6 +28,7 @@ from ..sampler_controls import MAX_SEED, push_button, run_row
 from ..sudoku.sources import PUZZLE_FILTER
 from ..text.side import SideScroll
 from .plans import KINDS, SYNTHETIC_CELLS, TASKS, EvalSpec
+from ..widgets import note_label
 
 LEVELS = ("beginner", "easy", "medium", "hard", "expert")
 FILE = "file"
@@ -80,10 +80,7 @@ class EvalPanel(SideScroll):
         self.source.addItem("Puzzle file…", FILE)
         self.source.setToolTip("The bundled test set (1,000 puzzles, 200 per level) or any puzzle file")
         form.addRow("P&uzzles from", self.source)
-        self.file_label = QLabel(box)
-        self.file_label.setObjectName("eval_file")
-        self.file_label.setProperty("muted", True)
-        self.file_label.setWordWrap(True)
+        self.file_label = note_label(box, "", "eval_file", muted=True)
         form.addRow("", self.file_label)
         self.cells = QComboBox(box)
         self.cells.setObjectName("eval_cells")
@@ -130,10 +127,7 @@ class EvalPanel(SideScroll):
             grid.addWidget(check, i // 2, i % 2)
             self.strategy_boxes[name] = check
         form.addRow("St&rategies", strategies)
-        self.decoding_note = QLabel(FIXED_DECODING, box)
-        self.decoding_note.setObjectName("eval_decoding_note")
-        self.decoding_note.setWordWrap(True)
-        self.decoding_note.setProperty("muted", True)
+        self.decoding_note = note_label(box, FIXED_DECODING, "eval_decoding_note", muted=True)
         form.addRow("", self.decoding_note)
         models = QWidget(box)
         row = QHBoxLayout(models)
@@ -176,10 +170,7 @@ class EvalPanel(SideScroll):
         self.progress.setValue(0)
         self.progress.setTextVisible(False)
         self.body.addWidget(self.progress)
-        self.eta = QLabel("", self.inner)
-        self.eta.setObjectName("eval_eta")
-        self.eta.setProperty("muted", True)
-        self.eta.setWordWrap(True)
+        self.eta = note_label(self.inner, "", "eval_eta", muted=True)
         self.body.addWidget(self.eta)
         exports = QHBoxLayout()
         self.csv_button = push_button("Export &CSV…", "eval_export_csv", self.inner, "The figures, one row each")
@@ -188,10 +179,7 @@ class EvalPanel(SideScroll):
         exports.addWidget(self.csv_button)
         exports.addWidget(self.json_button)
         self.body.addLayout(exports)
-        self.command = QLabel(self.inner)
-        self.command.setObjectName("eval_command")
-        self.command.setWordWrap(True)
-        self.command.setProperty("muted", True)
+        self.command = note_label(self.inner, "", "eval_command", muted=True)
         self.command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.addWidget(self.command)
 

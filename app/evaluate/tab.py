@@ -38,6 +38,7 @@ from ..model_run import ModelRegistry, ModelRun
 from ..theme import Theme
 from ..worker import Engine, RunRequest, RunResult, SamplerSettings
 from .plans import PREFIX, Evaluation, Failure, Job, PlanError, cli_command, csv_text, make_evaluation
+from ..widgets import note_label
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +104,7 @@ class EvaluateTab(QWidget):
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(6)
-        self.heading = QLabel(content)
-        self.heading.setObjectName("eval_heading")
-        self.heading.setWordWrap(True)
-        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading = note_label(content, "", "eval_heading", rich=True)
         column.addWidget(self.heading)
         splitter = QSplitter(Qt.Orientation.Vertical, content)
         splitter.setObjectName("eval_splitter")

@@ -17,6 +17,7 @@ from ..theme import Theme
 from .board import SudokuBoard
 from .frame import BoardFrame
 from .generation import GALLERY_SIZE, GalleryCount, badge, gallery_count
+from ..widgets import note_label
 
 HINT = "Gallery: 8 grids per model from the same start in one batched run, each judged by validity. Click one to see it large."
 CLICK = "click a grid to see it large"
@@ -107,9 +108,7 @@ class Gallery(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
-        self.summary = QLabel(HINT, self)
-        self.summary.setObjectName("gallery_summary")
-        self.summary.setWordWrap(True)
+        self.summary = note_label(self, HINT, "gallery_summary")
         layout.addWidget(self.summary)
         self.lines: dict[str, str] = {}
         self.rows: dict[str, QWidget] = {}

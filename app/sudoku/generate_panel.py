@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSpinBox,
     QToolButton,
@@ -27,6 +26,7 @@ from vmdcore.sudoku import Difficulty
 
 from ..sampler_controls import push_button
 from .generation import DEFAULT_CLUES, DEFAULT_TEMPERATURES, START_CHOICES, GenerationStart
+from ..widgets import note_label
 
 MODES: dict[str, tuple[str, str]] = {
     "solve": ("Solve", "Solve the puzzle on the board: one right answer"),
@@ -205,9 +205,7 @@ class PuzzleMaker(QGroupBox):
         self.button.setObjectName("make_puzzle_button")
         self.button.setToolTip("Remove clues while the solution stays unique, then switch to Solve with the puzzle")
         layout.addWidget(self.button)
-        note = QLabel("The grid must be valid. Save the puzzle afterwards with File ▸ Save puzzle… (Ctrl+S).", self)
-        note.setWordWrap(True)
-        note.setProperty("muted", True)
+        note = note_label(self, "The grid must be valid. Save the puzzle afterwards with File ▸ Save puzzle… (Ctrl+S).", muted=True)
         layout.addWidget(note)
 
     def lane(self) -> str:

@@ -21,6 +21,7 @@ from .heatmap import JointHeatmap
 from .pairs import independent_share, joint_histogram, on_support, support_mask
 from .sampling import SamplingPage
 from .side import SideScroll
+from ..widgets import note_label
 
 EXPLAIN = (
     "Each model was trained on pairs (k, k+1 mod 10). At NFE 1 both tokens are committed in one "
@@ -79,10 +80,7 @@ class DependencyPage(SamplingPage):
 
     def _build_maps(self) -> QWidget:
         host, layout = self._content("pair_banner")
-        self.caption = QLabel(host)
-        self.caption.setObjectName("pair_caption")
-        self.caption.setTextFormat(Qt.TextFormat.RichText)
-        self.caption.setWordWrap(True)
+        self.caption = note_label(host, "", "pair_caption", rich=True)
         layout.addWidget(self.caption)
         row = QHBoxLayout()
         row.setSpacing(20)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QLabel,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -20,6 +19,7 @@ from ..sampler_controls import ControlsWording, SamplerControls, run_row
 from ..theme import Theme
 from .legend import TextLegend
 from .side import SideScroll
+from ..widgets import note_label
 TEXT_CHOICES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("both", ("mdm", "vmd"), "MDM + VMD side by side"),
     ("mdm", ("mdm",), "MDM only"),
@@ -51,9 +51,7 @@ class GenerationPanel(SideScroll):
         self.prompt.setTabChangesFocus(True)
         self.prompt.setFixedHeight(QFontMetrics(self.prompt.font()).lineSpacing() * 3 + 14)
         pl.addWidget(self.prompt)
-        self.prompt_error = QLabel(prompt_box)
-        self.prompt_error.setObjectName("prompt_error")
-        self.prompt_error.setWordWrap(True)
+        self.prompt_error = note_label(prompt_box, "", "prompt_error")
         self.prompt_error.hide()
         pl.addWidget(self.prompt_error)
         form = QFormLayout()
@@ -64,10 +62,7 @@ class GenerationPanel(SideScroll):
         self.length.setSuffix(" characters")
         self.length.setToolTip("How many characters to generate after the prompt")
         form.addRow("&Length", self.length)
-        self.length_help = QLabel(prompt_box)
-        self.length_help.setObjectName("length_help")
-        self.length_help.setProperty("muted", True)
-        self.length_help.setWordWrap(True)
+        self.length_help = note_label(prompt_box, "", "length_help", muted=True)
         form.addRow("", self.length_help)
         pl.addLayout(form)
         layout.addWidget(prompt_box)
@@ -87,10 +82,7 @@ class GenerationPanel(SideScroll):
         rl.addWidget(self.ghosts)
         row, self.generate_button, self.stop_button = run_row(run_box, ("Generate", "generate_button", ""), ("Stop", "text_stop_button", ""))
         rl.addLayout(row)
-        self.run_hint = QLabel(run_box)
-        self.run_hint.setObjectName("generate_hint")
-        self.run_hint.setWordWrap(True)
-        self.run_hint.setProperty("muted", True)
+        self.run_hint = note_label(run_box, "", "generate_hint", muted=True)
         rl.addWidget(self.run_hint)
         layout.addWidget(run_box)
 

@@ -38,6 +38,7 @@ from .phrase_chart import PhraseChart, legend_html
 from .phrase_stats import PhraseTally, answer_label, chart_rows, tally
 from .sampling import SamplingPage
 from .side import SideScroll
+from ..widgets import note_label
 
 DECODING_NOTE = (
     "Decoded as the models were scored: characters in random order; the MDM draws each one from its "
@@ -80,10 +81,7 @@ class PhrasePage(SamplingPage):
             self.prompt.addItem(entry.prompt, entry.prompt)
             self.prompt.setItemData(self.prompt.count() - 1, entry.category, Qt.ItemDataRole.ToolTipRole)
         bl.addWidget(self.prompt)
-        self.prompt_info = QLabel(box)
-        self.prompt_info.setObjectName("phrase_prompt_info")
-        self.prompt_info.setWordWrap(True)
-        self.prompt_info.setTextFormat(Qt.TextFormat.RichText)
+        self.prompt_info = note_label(box, "", "phrase_prompt_info", rich=True)
         bl.addWidget(self.prompt_info)
         side.body.addWidget(box)
 
@@ -114,10 +112,7 @@ class PhrasePage(SamplingPage):
         self.redraw_button = QPushButton("Redraw z", box)
         self.redraw_button.setObjectName("redraw_button")
         bl.addWidget(self.redraw_button)
-        self.redraw_answer = QLabel(box)
-        self.redraw_answer.setObjectName("redraw_answer")
-        self.redraw_answer.setWordWrap(True)
-        self.redraw_answer.setTextFormat(Qt.TextFormat.RichText)
+        self.redraw_answer = note_label(box, "", "redraw_answer", rich=True)
         font = QFont(self.redraw_answer.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.redraw_answer.setFont(font)
@@ -132,10 +127,7 @@ class PhrasePage(SamplingPage):
 
     def _build_charts(self) -> QWidget:
         host, layout = self._content("phrase_banner")
-        self.heading = QLabel(host)
-        self.heading.setObjectName("phrase_heading")
-        self.heading.setTextFormat(Qt.TextFormat.RichText)
-        self.heading.setWordWrap(True)
+        self.heading = note_label(host, "", "phrase_heading", rich=True)
         font = QFont(self.heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.heading.setFont(font)

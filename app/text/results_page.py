@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem, QVBoxLayout
 
 from ..settings import AppSettings
 from ..theme import Theme
 from .catalog import CORPUS_HINT, GENERATION_SLOTS, PHRASE_SLOTS
 from .page import TextPage
 from .word_chart import WordRateChart
+from ..widgets import note_label
 
 RECORD_COMMAND = f"vmd-eval text {CORPUS_HINT} --record"
 
@@ -31,10 +31,7 @@ class ResultsPage(TextPage):
 
     def _build(self, settings: AppSettings) -> None:
         host, layout = self._content("text_results_banner")
-        self.heading = QLabel(self)
-        self.heading.setObjectName("text_results_heading")
-        self.heading.setWordWrap(True)
-        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading = note_label(self, "", "text_results_heading", rich=True)
         layout.addWidget(self.heading)
         self.chart = WordRateChart(self.theme, host)
         layout.addWidget(self.chart, 3)
@@ -45,10 +42,7 @@ class ResultsPage(TextPage):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        self.phrase_note = QLabel(host)
-        self.phrase_note.setObjectName("text_results_phrases")
-        self.phrase_note.setWordWrap(True)
-        self.phrase_note.setTextFormat(Qt.TextFormat.RichText)
+        self.phrase_note = note_label(host, "", "text_results_phrases", rich=True)
         layout.addWidget(self.phrase_note)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)

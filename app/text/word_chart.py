@@ -8,10 +8,11 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..plots import fixed_plot, import_pyqtgraph
 from ..theme import LIGHT, Theme
+from ..widgets import note_label
 
 EMPTY_HINT = "No word-rate figures yet: run vmd-eval text --record on the text models"
 BLOCK_DASHES = {4: Qt.PenStyle.SolidLine, 8: Qt.PenStyle.DotLine}
@@ -33,10 +34,7 @@ class WordRateChart(QWidget):
         self.theme = theme
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.caption = QLabel(EMPTY_HINT, self)
-        self.caption.setObjectName("word_rate_caption")
-        self.caption.setWordWrap(True)
-        self.caption.setProperty("muted", True)
+        self.caption = note_label(self, EMPTY_HINT, "word_rate_caption", muted=True)
         layout.addWidget(self.caption)
         self.graph = fixed_plot(self, 240)
         item = self.graph.getPlotItem()
