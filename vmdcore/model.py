@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .config import ModelConfig
+from .fastpath import inference_path
 from .positions import PeerDigits, PositionEmbedding, RelationBias
 
 
@@ -56,16 +57,6 @@ def two_stream_mask(blocks: torch.Tensor) -> torch.Tensor:
     top = torch.cat([same, earlier], dim=1)
     bottom = torch.cat([none, causal], dim=1)
     return torch.cat([top, bottom], dim=0)
-
-
-# Off: every forward takes the training path (the reference the tests compare the fast one to).
-FAST_INFERENCE = True
-
-
-def inference_path(module: nn.Module) -> bool:
-    """True where no gradient is taken and the module is in eval mode: then the forward may
-    reuse what does not change between calls and skip autograd-friendly kernels."""
-    return FAST_INFERENCE and not module.training and not torch.is_grad_enabled()
 
 
 def _same_mask(a: torch.Tensor | None, b: torch.Tensor | None) -> bool:

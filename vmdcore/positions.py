@@ -6,6 +6,7 @@ import torch
 from torch import nn
 
 from .config import ModelConfig
+from .fastpath import inference_path
 
 # Relation ids for the sudoku attention bias: a pair of cells is "self", shares a row, a
 # column, a box (but neither row nor column), or is unrelated. Row/column pairs inside the
@@ -53,7 +54,7 @@ class PositionEmbedding(nn.Module):
     def forward(self, length: int) -> torch.Tensor:
         if self.layout != "sudoku":
             return self.pos.weight[:length]
-        if self.training or torch.is_grad_enabled():
+        if not inference_path(self):
             return self._sudoku()
         # Three lookups and two adds per forward for a result that only changes with the weights.
         key = tuple((w.data_ptr(), w._version) for w in (self.row.weight, self.col.weight, self.box.weight))
