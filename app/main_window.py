@@ -113,11 +113,12 @@ class MainWindow(QMainWindow):
         for name in ("mode_solve", "mode_generate", None, "solve", "stop", "redraw_z_sudoku", "gallery", "make_puzzle", None,
                      "open_mdm", "open_vmd", "bundled"):
             model_menu.addSeparator() if name is None else model_menu.addAction(act[name])
+        model_menu.addMenu(self.sudoku.user_checkpoints_menu)
 
         text_menu = bar.addMenu("&Text")
         text_act = self.text.actions_by_name
         for name in ("generate_text", "stop_text", None, "sample_phrases", "redraw_z", "sample_pairs", None,
-                     "copy_text", "export_text_json", None, "reload_text"):
+                     "copy_text", "export_text_json", "export_text_png", "export_text_gif", None, "reload_text"):
             text_menu.addSeparator() if name is None else text_menu.addAction(text_act[name])
 
         view_menu = bar.addMenu("&View")

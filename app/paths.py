@@ -87,3 +87,8 @@ def cache_dir() -> Path:
 
 def log_dir() -> Path:
     return _user_dir("logs")
+
+
+def user_checkpoint_dir() -> Path:
+    """Where a user puts checkpoints of their own; the app lists the valid ones."""
+    return data_dir() / "checkpoints"

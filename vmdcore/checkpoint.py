@@ -129,6 +129,7 @@ def _sniff(path: Path) -> None:
     if header_len <= MAX_HEADER_BYTES and head[8:9] == b"{":
         if 8 + header_len > size:
             raise CheckpointError(f"{path.name} is truncated: its header promises more bytes than the file holds")
+        _check_data_length(path, header_len, size)
         return
     # Only once it is clearly not safetensors: a safetensors header length may itself start
     # with the bytes 0x80 or "PK", so these signatures are checked second.
@@ -138,6 +139,24 @@ def _sniff(path: Path) -> None:
             "convert it to .safetensors with the project's training tools."
         )
     raise CheckpointError(f"{path.name} is not a safetensors file (unrecognised header)")
+
+
+def _check_data_length(path: Path, header_len: int, size: int) -> None:
+    """A file cut inside its weights: said in plain words (safetensors' own message is not)."""
+    with path.open("rb") as fh:
+        fh.seek(8)
+        try:
+            header = json.loads(fh.read(header_len))
+        except (ValueError, RecursionError):
+            return  # not JSON: safetensors names the damage
+    if not isinstance(header, dict):
+        return
+    ends = [entry["data_offsets"][1] for entry in header.values()
+            if isinstance(entry, dict) and isinstance(entry.get("data_offsets"), list) and len(entry["data_offsets"]) == 2
+            and isinstance(entry["data_offsets"][1], int)]
+    needed = 8 + header_len + max(ends, default=0)
+    if needed > size:
+        raise CheckpointError(f"{path.name} is truncated: its weights need {needed} bytes, the file holds {size}")
 
 
 def read_info(path: str | os.PathLike) -> CheckpointInfo:

@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 import shiboken6
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QImage, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMenu, QWidget
 from vmdcore.sudoku import PuzzleFormatError, format_line, parse_puzzle
 from vmdcore.tasks.sudoku import encode
 
-from .. import export, messages, paths
+from .. import checkpoint_folder, export, messages, paths
 from ..background import BackgroundRunner
 from ..model_run import ModelRegistry, ModelRun
 from ..settings import AppSettings
@@ -145,6 +145,9 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
         a("open_mdm", "Open &MDM checkpoint…", lambda: self.open_checkpoint_dialog("mdm"))
         a("open_vmd", "Open &VMD checkpoint…", lambda: self.open_checkpoint_dialog("vmd"))
         a("bundled", "Use &bundled checkpoints", self.use_bundled_checkpoints)
+        # Listed afresh each time it opens: the user may have dropped files in meanwhile.
+        self.user_checkpoints_menu = QMenu("&My checkpoints", self)
+        self.user_checkpoints_menu.aboutToShow.connect(self.fill_user_checkpoints_menu)
         a("export_json", "Export trace as &JSON…", self.export_json_dialog, "Ctrl+E", "Every step of the solve, with settings")
         a("export_png", "Export view as &PNG…", self.export_png_dialog, "Ctrl+Shift+P")
         a("export_gif", "Export solve as animated &GIF…", self.export_gif_dialog, "Ctrl+Shift+G")
@@ -286,6 +289,13 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
         if path:
             self.sources.last_dir = str(Path(path).parent)
             self.load_checkpoint(lane, path)
+
+    def fill_user_checkpoints_menu(self) -> list[checkpoint_folder.FolderEntry]:
+        """The Sudoku checkpoints in the user's folder; each loads into the lane of its kind."""
+        return checkpoint_folder.fill_menu(
+            self.user_checkpoints_menu, paths.user_checkpoint_dir(), TASK,
+            lambda entry: self.load_checkpoint(entry.info.kind, str(entry.path)),
+        )
 
     def use_bundled_checkpoints(self) -> None:
         if self.generating:
@@ -691,34 +701,6 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
             raise export.ExportError("Finish or stop a solve first: there is no complete trace to export.")
         start = next(iter(self.records.values())).puzzle
         return export.write_json(export.traces_payload(traces, {"puzzle": format_line(start), "mode": self.mode}), path)
-
-    def export_png(self, path: str | Path) -> Path:
-        return export.save_png(self.view, path)
-
-    def gif_frames(self, max_width: int = 1100) -> list[QImage]:
-        """Render every step of the shown solve (the timeline is restored afterwards)."""
-        if not self.viewing:
-            raise export.ExportError("Solve first: there is nothing to animate.")
-        keep = self.playback.position
-        self.playback.pause()
-        frames = []
-        try:
-            for position in range(self.playback.available + 1):
-                self.playback.seek(position)
-                self._show_position(position)
-                image = self.view.grab().toImage()
-                if image.width() > max_width:
-                    image = image.scaledToWidth(max_width, Qt.TransformationMode.SmoothTransformation)
-                frames.append(image)
-        finally:
-            self.playback.seek(keep)
-            self._show_position(keep)
-        return frames
-
-    def export_gif(self, path: str | Path) -> Path:
-        if self.running:
-            raise export.ExportError("Wait for the solve to finish (or stop it) before exporting.")
-        return export.save_gif(self.gif_frames(), path, frame_ms=int(1000 / self.playback.speed))
 
     def _export_dialog(self, title: str, default: str, file_filter: str, writer) -> None:
         written = export.ask_and_write(self, title, default, file_filter, writer, self.sources.last_dir,
