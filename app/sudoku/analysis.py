@@ -85,3 +85,18 @@ def describe(analysis: PuzzleAnalysis, name: str, bad_colour: str, good_colour: 
     else:
         lines.append(f"<span style='color:{bad_colour}'>⚠ Several solutions: any valid completion counts as solved.</span>")
     return "<br>".join(lines)
+
+
+def presolve_note(analysis: PuzzleAnalysis, generating: bool = False) -> str:
+    """What to say as a run starts about the clues it starts from; "" when they are fine.
+    Generation starts from boards with many completions on purpose, so that is no warning."""
+    a = analysis
+    if a.has_conflicts:
+        return f"Warning: the clues conflict, so no valid grid exists: {a.conflict_sentences[0]}."
+    if a.solutions == 0:
+        return "Warning: these clues have no solution, so no valid grid exists."
+    if a.solutions is not None and a.solutions > 1:
+        if generating:
+            return "Many completions: each grid is judged by validity."
+        return "Note: several solutions, any valid completion counts as solved."
+    return ""

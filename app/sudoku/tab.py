@@ -28,7 +28,7 @@ from ..streamed_run import StreamedRun
 from ..theme import Theme
 from ..timeline import Playback
 from ..worker import Engine, ModelSummary, RunRequest, RunResult, SamplerSettings
-from .analysis import PuzzleAnalysis, describe, full_analysis, quick_analysis
+from .analysis import PuzzleAnalysis, describe, full_analysis, presolve_note, quick_analysis
 from .document import PuzzleDocument
 from .frame import CELLS, BoardFrame
 from .generate_mode import GenerateMode, generation_key, generation_lane
@@ -561,7 +561,11 @@ class SudokuTab(QWidget, StreamedRun, GenerateMode):
         if not self._start_stream(request, request.sampler.nfe, title):
             return
         verb = "Generating" if self.generating else "Solving"
-        self.statusMessage.emit(f"{verb} with {' and '.join(LANES[lane][0] for lane in lanes)} in {request.sampler.nfe} steps…", 0)
+        note = presolve_note(self.analysis, self.generating) if self.analysis.same_grid(grid) else ""
+        if note:
+            log.info("%s: %s", verb, note)
+        message = f"{verb} with {' and '.join(LANES[lane][0] for lane in lanes)} in {request.sampler.nfe} steps…"
+        self.statusMessage.emit(f"{message} {note}".strip(), 0)
         self._update_actions()
 
     def _lane_key(self, lane: str) -> str:
