@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMenu
-from vmdcore.checkpoint import CheckpointError, CheckpointInfo, read_info
+
+if TYPE_CHECKING:
+    from vmdcore.checkpoint import CheckpointInfo
 
 SUFFIX = ".safetensors"
 
@@ -32,6 +35,10 @@ class FolderEntry:
 
 
 def _problem(path: Path, task: str | None) -> tuple[CheckpointInfo | None, str]:
+    # vmdcore.checkpoint imports torch: only when the folder is listed, long after start-up
+    # (by then the engine thread has imported it anyway).
+    from vmdcore.checkpoint import CheckpointError, read_info
+
     if path.suffix.lower() != SUFFIX:
         return None, f"{path.name} is not a {SUFFIX} file"
     try:
