@@ -9,8 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton
 
+from . import export
 from .model_run import ModelRun
 from .plots import StepPlot
 from .timeline import Playback, TimelineBar
@@ -162,6 +167,35 @@ class StreamedRun:
         if self.playback.position >= available - 1:
             self._show_position(self.playback.position)
         self.stepTimeChanged.emit(step_times(self.records.values(), self.LANE_NAMES))
+
+    # -- export ----------------------------------------------------------------------------
+    def gif_frames(self, max_width: int = 1100) -> list[QImage]:
+        """The view at every step of the shown run (the step shown is restored afterwards)."""
+        if not self.viewing:
+            raise export.ExportError(f"Run a {self.RUN_NOUN} first: there is nothing to animate.")
+        keep = self.playback.position
+        self.playback.pause()
+        frames = []
+        try:
+            for position in range(self.playback.available + 1):
+                self.playback.seek(position)
+                self._show_position(position)
+                image = self.view.grab().toImage()
+                if image.width() > max_width:
+                    image = image.scaledToWidth(max_width, Qt.TransformationMode.SmoothTransformation)
+                frames.append(image)
+        finally:
+            self.playback.seek(keep)
+            self._show_position(keep)
+        return frames
+
+    def export_png(self, path: str | Path) -> Path:
+        return export.save_png(self.view, path)
+
+    def export_gif(self, path: str | Path) -> Path:
+        if self.running:
+            raise export.ExportError(f"Wait for the {self.RUN_NOUN} to finish (or stop it) before exporting.")
+        return export.save_gif(self.gif_frames(), path, frame_ms=int(1000 / self.playback.speed))
 
     def _run_finished(self, result: RunResult) -> None:
         for lane, record in self.records.items():

@@ -97,9 +97,14 @@ class TextTab(QWidget):
             "Copy the text shown at this step")
         add("export_text_json", "Export text trace as &JSON…", self.export_json_dialog, None,
             "Every step of the generation, with settings")
+        add("export_text_png", "Export text view as P&NG…", self.export_png_dialog, None,
+            "The Generate page's lanes, plot and timeline as shown")
+        add("export_text_gif", "Export generation as animated G&IF…", self.export_gif_dialog, None,
+            "Every step of the generation, one frame a step")
         add("reload_text", "Re&load text checkpoints", self.reload_checkpoints, None,
             "Load the text, phrase and pair checkpoints again (for instance after training new ones)")
-        self.actions_by_name["stop_text"].setEnabled(False)
+        for name in ("stop_text", "export_text_json", "export_text_gif"):
+            self.actions_by_name[name].setEnabled(False)
 
     @property
     def built(self) -> bool:
@@ -223,7 +228,10 @@ class TextTab(QWidget):
         if self.generation is not None:
             self.actions_by_name["generate_text"].setEnabled(self.generation.can_generate)
             self.actions_by_name["copy_text"].setEnabled(bool(self.generation.records))
-            self.actions_by_name["export_text_json"].setEnabled(bool(self.generation.records) and not self.generation.running)
+            done = bool(self.generation.records) and not self.generation.running
+            for name in ("export_text_json", "export_text_gif"):
+                self.actions_by_name[name].setEnabled(done)
+            self.actions_by_name["export_text_png"].setEnabled(True)
         if self.phrases is not None:
             self.actions_by_name["sample_phrases"].setEnabled(self.phrases.sample_button.isEnabled())
             self.actions_by_name["redraw_z"].setEnabled(self.phrases.redraw_button.isEnabled())
@@ -231,11 +239,21 @@ class TextTab(QWidget):
             self.actions_by_name["sample_pairs"].setEnabled(self.dependency.sample_button.isEnabled())
         self.actions_by_name["reload_text"].setEnabled(not running)
 
-    def export_json_dialog(self) -> None:
-        written = export.ask_and_write(self, "Export text trace", "text-trace.json", "JSON (*.json)",
-                                       self.page("generate").export_json)
+    def _export_dialog(self, title: str, default: str, file_filter: str, writer: Callable[[str], Path]) -> None:
+        self._on_page("generate", lambda page: None)
+        written = export.ask_and_write(self, title, default, file_filter, writer)
         if written:
             self.statusMessage.emit(f"Wrote {written}", 5000)
+
+    def export_json_dialog(self) -> None:
+        self._export_dialog("Export text trace", "text-trace.json", "JSON (*.json)", self.page("generate").export_json)
+
+    def export_png_dialog(self) -> None:
+        self._export_dialog("Export text view", "text-view.png", "PNG image (*.png)", self.page("generate").export_png)
+
+    def export_gif_dialog(self) -> None:
+        self._export_dialog("Export text animation", "text-generation.gif", "Animated GIF (*.gif)",
+                            self.page("generate").export_gif)
 
     # ------------------------------------------------------------------------------------------
     def store_settings(self, s: AppSettings) -> AppSettings:

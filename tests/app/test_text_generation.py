@@ -197,3 +197,28 @@ def test_text_settings_persist_and_traces_export(qtbot, tiny_checkpoints, text_r
     assert page.controls.lanes() == ("vmd",) and page.controls.nfe.value() == 3 and page.panel.ghosts.isChecked()
     assert second.text.phrases.nfe.value() == 2
     second.close()
+
+
+def test_a_generation_exports_as_png_and_animated_gif(qtbot, text_window, tmp_path):
+    from PIL import Image
+
+    from app.export import ExportError
+
+    page = gen_page(text_window)
+    actions = text_window.text.actions_by_name
+    with pytest.raises(ExportError, match="nothing to animate"):
+        page.export_gif(tmp_path / "none.gif")
+    generate(qtbot, page, "both", nfe=2, length=10)
+    assert actions["export_text_gif"].isEnabled() and actions["export_text_png"].isEnabled()
+    page.playback.seek(3)
+    png = page.export_png(tmp_path / "view.png")
+    with Image.open(png) as image:
+        assert image.size[0] > 200 and image.size[1] > 100
+    gif = page.export_gif(tmp_path / "generation.gif")
+    with Image.open(gif) as animation:
+        assert animation.n_frames == page.playback.total + 1, "one frame per step and the prompt alone"
+        first = np.asarray(animation.convert("RGB"))
+        animation.seek(animation.n_frames - 1)
+        last = np.asarray(animation.convert("RGB"))
+    assert not np.array_equal(first, last), "the frames show the text being written"
+    assert page.playback.position == 3, "exporting restores the step shown"
