@@ -248,12 +248,6 @@ class SudokuBoard(QWidget):
                     r = max(1.5, size * 0.05)
                     p.drawEllipse(rect.center(), r, r)
                     p.setBrush(Qt.BrushStyle.NoBrush)
-            if f.remasked[cell]:
-                pen = QPen(colour(t.muted, 0.9), max(1.0, size * 0.03), Qt.PenStyle.DashLine)
-                p.setPen(pen)
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                inset = size * 0.12
-                p.drawRect(rect.adjusted(inset, inset, -inset, -inset))
 
         self._paint_grid(p, board, size)
 

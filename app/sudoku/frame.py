@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,8 +19,7 @@ class BoardFrame:
     confidence: for model digits, the probability they were committed with (0 elsewhere).
     committed: cells committed in the step shown. ghosts / ghost_confidence: the model's
     current guess for masked cells (0 = none). conflicts: filled cells clashing with a peer.
-    remasked: cells the sampler reopened in the step shown. model: whether digits that are
-    not clues come from a model (view) or from the user (edit). collisions: pairs of peers
+    model: whether digits that are not clues come from a model (view) or from the user (edit). collisions: pairs of peers
     that received the same digit in the step shown -- the failure of committing several
     cells at once from independent guesses, drawn as a link between the two cells.
     """
@@ -29,10 +28,9 @@ class BoardFrame:
     clues: np.ndarray
     conflicts: np.ndarray
     confidence: np.ndarray
-    committed: np.ndarray
-    ghosts: np.ndarray
-    ghost_confidence: np.ndarray
-    remasked: np.ndarray
+    committed: np.ndarray = field(default_factory=_none_bool)
+    ghosts: np.ndarray = field(default_factory=lambda: np.zeros(CELLS, dtype=np.int8))
+    ghost_confidence: np.ndarray = field(default_factory=lambda: np.zeros(CELLS, dtype=np.float32))
     model: bool = False
     collisions: tuple[tuple[int, int], ...] = ()
 
@@ -44,10 +42,6 @@ class BoardFrame:
             clues=grid > 0,
             conflicts=_none_bool() if conflicts is None else np.asarray(conflicts, dtype=bool),
             confidence=np.zeros(CELLS, dtype=np.float32),
-            committed=_none_bool(),
-            ghosts=np.zeros(CELLS, dtype=np.int8),
-            ghost_confidence=np.zeros(CELLS, dtype=np.float32),
-            remasked=_none_bool(),
             model=False,
         )
 
@@ -62,10 +56,6 @@ class BoardFrame:
             clues=start > 0,
             conflicts=np.asarray(conflicts, dtype=bool),
             confidence=np.where(written, 1.0, 0.0).astype(np.float32),
-            committed=_none_bool(),
-            ghosts=np.zeros(CELLS, dtype=np.int8),
-            ghost_confidence=np.zeros(CELLS, dtype=np.float32),
-            remasked=_none_bool(),
             model=True,
         )
 

@@ -51,10 +51,8 @@ class SolveRecord:
         """Add the next Step (batch of one); arrays are copied out of it as numpy."""
         tokens = np.asarray(step.tokens)[0]
         committed = np.asarray(step.committed, dtype=bool)[0]
-        remasked = np.asarray(step.remasked, dtype=bool)[0]
         digits = decode(tokens).astype(np.int8)
         confidence = self._confidence[-1].copy()
-        confidence[remasked] = 0.0
         confidence[committed] = np.asarray(step.confidence, dtype=np.float32)[0][committed]
         self.steps.append(step)
         self._digits.append(digits)
@@ -99,7 +97,6 @@ class SolveRecord:
             committed=nothing if shown is None else np.asarray(shown.committed, dtype=bool)[0],
             ghosts=ghosts,
             ghost_confidence=ghost_conf,
-            remasked=nothing if shown is None else np.asarray(shown.remasked, dtype=bool)[0],
             model=True,
             collisions=self._collisions[i],
         )

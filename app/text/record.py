@@ -82,9 +82,7 @@ class TextRecord:
     def append(self, step: Any) -> None:
         tokens = np.asarray(step.tokens)[0].astype(np.int64)
         committed = np.asarray(step.committed, dtype=bool)[0]
-        remasked = np.asarray(step.remasked, dtype=bool)[0]
         confidence = self._confidence[-1].copy()
-        confidence[remasked] = 0.0
         confidence[committed] = np.asarray(step.confidence, dtype=np.float32)[0][committed]
         self.steps.append(step)
         self._tokens.append(tokens)

@@ -129,7 +129,6 @@ def test_paint_distinguishes_clues_conflicts_and_committed_cells(qtbot, board, t
         committed=committed,
         ghosts=np.zeros(81, dtype=np.int8),
         ghost_confidence=np.zeros(81, dtype=np.float32),
-        remasked=np.zeros(81, dtype=bool),
         model=True,
     )
     board.set_frame(frame)
@@ -153,7 +152,7 @@ def test_ghost_toggle_changes_the_painting(qtbot, board):
     frame = BoardFrame(
         digits=frame.digits, clues=frame.clues, conflicts=frame.conflicts, confidence=frame.confidence,
         committed=frame.committed, ghosts=ghosts, ghost_confidence=np.ones(81, dtype=np.float32),
-        remasked=frame.remasked, model=True,
+        model=True,
     )
     board.set_frame(frame)
     with_ghosts = board.grab().toImage()

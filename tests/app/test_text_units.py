@@ -48,7 +48,7 @@ def _step(index: int, total: int, tokens: list[int], committed: list[bool], conf
     n = len(tokens)
     return Step(
         index=index, total=total, tokens=np.array([tokens]), committed=np.array([committed]),
-        remasked=np.zeros((1, n), dtype=bool), predicted=np.array([[1] * n]),
+        predicted=np.array([[1] * n]),
         confidence=np.full((1, n), conf, dtype=np.float32), z=None, block=block,
     )
 

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from vmdcore.sampling import STRATEGIES, SamplerConfig, run, sample
+from vmdcore.sampling.trace import Trace
 
 from .helpers import tiny_model
 
@@ -108,21 +109,26 @@ def test_cancel_hook_stops_between_steps():
     assert trace.cancelled and not trace.complete
 
 
-def test_remasking_reopens_low_confidence_tokens_but_still_fills_all():
+def test_a_committed_token_never_changes_and_every_position_is_filled():
     model = tiny_model(vocab_size=7, seq_len=24)
     initial = np.full((4, 24), model.config.mask_id)
-    steps = list(sample(model, initial, SamplerConfig(nfe=6, remask_threshold=0.99)))
+    steps = list(sample(model, initial, SamplerConfig(nfe=6, temperature=1.0)))
     assert len(steps) == 6
-    assert any(s.remasked.any() for s in steps)
-    assert not steps[-1].remasked.any()
     assert not (steps[-1].tokens == model.config.mask_id).any()
     for before, after in zip(steps, steps[1:]):
-        assert (after.remasked <= (before.tokens != model.config.mask_id)).all()
+        kept = before.tokens != model.config.mask_id
+        assert (after.tokens[kept] == before.tokens[kept]).all()
+        assert not (after.committed & kept).any()
 
 
-def test_remasking_off_by_default():
+def test_a_trace_written_with_the_old_remasked_field_still_loads():
     model = tiny_model()
-    assert not any(s.remasked.any() for s in sample(model, _half_masked(model), SamplerConfig(nfe=4)))
+    trace = run(model, _half_masked(model), SamplerConfig(nfe=3))
+    data = trace.to_dict()
+    for step in data["steps"]:
+        step["remasked"] = [[0] * len(row) for row in step["tokens"]]
+    again = Trace.from_dict(data)
+    assert len(again.steps) == 3 and (again.steps[-1].tokens == trace.steps[-1].tokens).all()
 
 
 def test_blocks_are_decoded_left_to_right_with_nfe_steps_each():

@@ -29,8 +29,6 @@ class SamplerConfig:
     temperature: 0 commits the argmax; > 0 samples the committed token from p^(1/T).
     latent_mode: "fixed" draws z once per trajectory (the paper); "redraw" draws it every step.
     latent_scale: multiplies the spread of the prior draw (1 = N(0, I); 0 = z = 0).
-    remask_threshold: 0 = off. Otherwise, before each step but the last of a block, tokens the
-        model committed with confidence below this are reopened (at most half of them).
     """
 
     nfe: int = 10
@@ -38,7 +36,6 @@ class SamplerConfig:
     temperature: float = 0.0
     latent_mode: str = "fixed"
     latent_scale: float = 1.0
-    remask_threshold: float = 0.0
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -102,7 +99,6 @@ def sample(
     masked0 = (tokens == mc.mask_id) & ~fixed_t
     active_blocks = [b for b in range(mc.n_blocks) if masked0[:, blocks == b].any()]
     total = config.nfe * len(active_blocks)
-    commit_conf = torch.ones(tokens.shape, device=device)
     z = model.prior_sample(batch, generator, config.latent_scale)
 
     index = 0
@@ -113,10 +109,6 @@ def sample(
                 return
             started = time.perf_counter()
             steps_left = config.nfe - step_in_block
-            remasked = torch.zeros_like(fixed_t)
-            if config.remask_threshold > 0 and steps_left > 1:
-                remasked = _choose_remask(tokens, fixed_t, in_block, commit_conf, config.remask_threshold, mc.mask_id)
-                tokens = tokens.masked_fill(remasked, mc.mask_id)
             if z is not None and config.latent_mode == "redraw" and index > 0:
                 z = model.prior_sample(batch, generator, config.latent_scale)
             logits = model(tokens, z).float()
@@ -133,34 +125,18 @@ def sample(
             counts = commit_counts(eligible, steps_left)
             committed = commit_mask(strategies.score(strategy, probs, generator), eligible, counts)
             tokens = torch.where(committed, predicted, tokens)
-            commit_conf = torch.where(committed, confidence, commit_conf)
             index += 1
             yield Step(
                 index=index,
                 total=total,
                 tokens=tokens.cpu().numpy(),
                 committed=committed.cpu().numpy(),
-                remasked=remasked.cpu().numpy(),
                 predicted=predicted.cpu().numpy(),
                 confidence=confidence.cpu().numpy().astype(np.float32),
                 z=None if z is None else z.float().cpu().numpy(),
                 block=block,
                 seconds=time.perf_counter() - started,
             )
-
-
-def _choose_remask(
-    tokens: torch.Tensor,
-    fixed: torch.Tensor,
-    in_block: torch.Tensor,
-    commit_conf: torch.Tensor,
-    threshold: float,
-    mask_id: int,
-) -> torch.Tensor:
-    """Model-committed tokens of the block committed with confidence < threshold, at most half."""
-    candidates = (tokens != mask_id) & ~fixed & in_block & (commit_conf < threshold)
-    limit = torch.div(((tokens != mask_id) & ~fixed & in_block).sum(1), 2, rounding_mode="floor")
-    return commit_mask(-commit_conf, candidates, limit)
 
 
 def run(

@@ -19,7 +19,6 @@ class Step:
 
     tokens:      (B, L) int64, the sequence after this step; masked positions hold mask_id.
     committed:   (B, L) bool, positions that received their token in this step.
-    remasked:    (B, L) bool, positions reopened in this step (only when remasking is on).
     predicted:   (B, L) int64, the model's current choice for every position (for a fixed
                  or already committed position: the model's own guess there, for display).
     confidence:  (B, L) float32, probability the model gives to `predicted`.
@@ -33,7 +32,6 @@ class Step:
     total: int
     tokens: np.ndarray
     committed: np.ndarray
-    remasked: np.ndarray
     predicted: np.ndarray
     confidence: np.ndarray
     z: np.ndarray | None
@@ -52,7 +50,6 @@ class Step:
             "seconds": self.seconds,
             "tokens": self.tokens.tolist(),
             "committed": self.committed.astype(int).tolist(),
-            "remasked": self.remasked.astype(int).tolist(),
             "predicted": self.predicted.tolist(),
             "confidence": np.round(self.confidence.astype(float), 5).tolist(),
             "z": None if self.z is None else np.round(self.z.astype(float), 5).tolist(),
@@ -67,7 +64,6 @@ class Step:
             seconds=float(data.get("seconds", 0.0)),
             tokens=np.asarray(data["tokens"], dtype=np.int64),
             committed=np.asarray(data["committed"], dtype=bool),
-            remasked=np.asarray(data["remasked"], dtype=bool),
             predicted=np.asarray(data["predicted"], dtype=np.int64),
             confidence=np.asarray(data["confidence"], dtype=np.float32),
             z=None if data.get("z") is None else np.asarray(data["z"], dtype=np.float32),
