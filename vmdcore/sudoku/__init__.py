@@ -23,29 +23,11 @@ from .generator import (
     remove_clues,
 )
 from .grids import as_grid
-from .parsing import (
-    PuzzleEntry,
-    format_bordered,
-    format_grid,
-    format_line,
-    parse_puzzle,
-    parse_puzzle_collection,
-    read_puzzle_file,
-)
+from .parsing import (PuzzleEntry, format_bordered, format_grid, format_line, parse_puzzle, parse_puzzle_collection,
+                      read_puzzle_file)
 from .rating import Difficulty, LogicResult, Rating, rate, solve_logically
-from .rules import (
-    BOX_OF,
-    COL_OF,
-    PEERS,
-    ROW_OF,
-    UNITS,
-    conflict_pairs,
-    conflicting_cells,
-    describe_conflicts,
-    is_complete_solution,
-    is_solved,
-    keeps_clues,
-)
+from .rules import (BOX_OF, COL_OF, PEERS, ROW_OF, UNITS, conflict_pairs, conflicting_cells, describe_conflicts,
+                    is_complete_solution, is_solved, keeps_clues)
 from .solver import count_solutions, solve, solve_many
 
 __all__ = [

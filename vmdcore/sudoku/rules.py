@@ -7,21 +7,6 @@ import numpy as np
 from .grids import as_grid
 from .layout import BOX_OF, COL_OF, PEERS, ROW_OF, UNITS
 
-__all__ = [
-    "BOX_OF",
-    "COL_OF",
-    "PEERS",
-    "ROW_OF",
-    "UNITS",
-    "conflict_pairs",
-    "conflicting_cells",
-    "describe_conflicts",
-    "is_complete_solution",
-    "is_solved",
-    "keeps_clues",
-]
-
-
 def conflicting_cells(grid) -> np.ndarray:
     """bool (81,): True for each filled cell whose digit also sits in one of its peers."""
     grid = as_grid(grid)

@@ -73,16 +73,23 @@ def _propagate(cand: list[int], queue: list[int]) -> bool:
             return True
 
 
-def _search(cand: list[int], limit: int, found: list[list[int]]) -> None:
-    """Depth-first search from a propagated state; appends up to `limit` solutions to `found`."""
+def _most_constrained(cand: list[int], first_pair: bool) -> int:
+    """The open cell with the fewest candidates (-1 when none is open); with `first_pair`, the
+    first cell with two, which is as good and quicker to find."""
     popcount = _POPCOUNT
     best, best_count = -1, 10
     for cell in range(81):
         count = popcount[cand[cell]]
         if 1 < count < best_count:
             best, best_count = cell, count
-            if count == 2:
+            if first_pair and count == 2:
                 break
+    return best
+
+
+def _search(cand: list[int], limit: int, found: list[list[int]]) -> None:
+    """Depth-first search from a propagated state; appends up to `limit` solutions to `found`."""
+    best = _most_constrained(cand, first_pair=True)
     if best < 0:
         found.append(cand)
         return
@@ -100,12 +107,7 @@ def _search(cand: list[int], limit: int, found: list[list[int]]) -> None:
 
 def _search_shuffled(cand: list[int], rng: random.Random) -> list[int] | None:
     """Like _search for one solution, but tries each cell's digits in a random order."""
-    popcount = _POPCOUNT
-    best, best_count = -1, 10
-    for cell in range(81):
-        count = popcount[cand[cell]]
-        if 1 < count < best_count:
-            best, best_count = cell, count
+    best = _most_constrained(cand, first_pair=False)
     if best < 0:
         return cand
     bits = [1 << d for d in range(9) if cand[best] >> d & 1]

@@ -11,15 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vmdcore.sudoku import (
-    PuzzleFormatError,
-    format_bordered,
-    format_grid,
-    format_line,
-    parse_puzzle,
-    parse_puzzle_collection,
-    read_puzzle_file,
-)
+from vmdcore.sudoku import (PuzzleFormatError, format_bordered, format_grid, format_line, parse_puzzle,
+                            parse_puzzle_collection, read_puzzle_file)
 from vmdcore.sudoku.puzzle_files import MAX_FILE_BYTES
 
 from sudoku_examples import INKALA, INKALA_SOLUTION, WIKIPEDIA, WIKIPEDIA_SOLUTION

@@ -1,19 +1,7 @@
 import numpy as np
 
-from vmdcore.sudoku import (
-    BOX_OF,
-    COL_OF,
-    PEERS,
-    ROW_OF,
-    UNITS,
-    conflict_pairs,
-    conflicting_cells,
-    describe_conflicts,
-    is_complete_solution,
-    is_solved,
-    keeps_clues,
-    parse_puzzle,
-)
+from vmdcore.sudoku import (BOX_OF, COL_OF, PEERS, ROW_OF, UNITS, conflict_pairs, conflicting_cells, describe_conflicts,
+                            is_complete_solution, is_solved, keeps_clues, parse_puzzle)
 
 from sudoku_examples import WIKIPEDIA, WIKIPEDIA_SOLUTION
 
