@@ -60,6 +60,20 @@ def fixed_plot(parent: QWidget, min_height: int) -> Any:
     return graph
 
 
+def percent_by_steps_plot(parent: QWidget, min_height: int, x_label: str,
+                          y_range: tuple[float, float] = (-3, 105)) -> Any:
+    """A fixed_plot of a percentage (ticks 0-100, light horizontal grid) against a step count on a
+    log axis: the figure of a rate against NFE."""
+    graph = fixed_plot(parent, min_height)
+    item = graph.getPlotItem()
+    item.setLogMode(x=True, y=False)
+    item.setLabel("bottom", x_label)
+    item.setYRange(*y_range, padding=0)
+    item.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)]])
+    item.showGrid(x=False, y=True, alpha=0.15)
+    return graph
+
+
 @dataclass(frozen=True)
 class SeriesStyle:
     label: str

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..plots import fixed_plot, import_pyqtgraph
+from ..plots import import_pyqtgraph, percent_by_steps_plot
 from ..theme import LIGHT, Theme
 from .plans import Series
 from ..widgets import note_label
@@ -31,13 +31,7 @@ class EvalChart(QWidget):
         layout.setSpacing(2)
         self.legend = note_label(self, EMPTY_HINT, "eval_chart_legend", rich=True)
         layout.addWidget(self.legend)
-        self.graph = fixed_plot(self, 200)
-        item = self.graph.getPlotItem()
-        item.setLogMode(x=True, y=False)
-        item.setLabel("bottom", "NFE (network evaluations, log scale)")
-        item.setYRange(-3, 105, padding=0)
-        item.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)]])
-        item.showGrid(x=False, y=True, alpha=0.15)
+        self.graph = percent_by_steps_plot(self, 200, "NFE (network evaluations, log scale)")
         layout.addWidget(self.graph, 1)
         self.series: list[Series] = []
         self.y_label = "accuracy"

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..plots import fixed_plot, import_pyqtgraph
+from ..plots import import_pyqtgraph, percent_by_steps_plot
 from ..theme import LIGHT, Theme
 from ..widgets import note_label
 
@@ -36,14 +36,10 @@ class WordRateChart(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.caption = note_label(self, EMPTY_HINT, "word_rate_caption", muted=True)
         layout.addWidget(self.caption)
-        self.graph = fixed_plot(self, 240)
+        # y up to 112: the legend's two rows sit above 100 %.
+        self.graph = percent_by_steps_plot(self, 240, "steps per block", y_range=(0, 112))
         item = self.graph.getPlotItem()
-        item.setLogMode(x=True, y=False)
-        item.setLabel("bottom", "steps per block")
         item.setLabel("left", "words found in the training text (%)")
-        item.setYRange(0, 112, padding=0)  # the legend's two rows sit above 100 %
-        item.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)]])
-        item.showGrid(x=False, y=True, alpha=0.15)
         self.legend = item.addLegend(offset=(10, 4), colCount=3)
         layout.addWidget(self.graph, 1)
         self.shown: dict[tuple[str, int | None], list[tuple[int, float]]] = {}
