@@ -95,8 +95,8 @@ class RunResult:
     seconds: float
 
 
-class Worker(QObject):
-    """Lives in the engine thread; never touches a widget; talks only through signals."""
+class _RunSignals(QObject):
+    """What the worker reports; the Engine re-emits each on the GUI side under the same name."""
 
     ready = Signal(object)
     engineFailed = Signal(str)
@@ -105,6 +105,10 @@ class Worker(QObject):
     stepReady = Signal(int, str, object)
     runFinished = Signal(object)
     runFailed = Signal(int, str)
+
+
+class Worker(_RunSignals):
+    """Lives in the engine thread; never touches a widget; talks only through signals."""
 
     def __init__(self, cancel: threading.Event, device: str | None = None) -> None:
         super().__init__()
@@ -226,20 +230,13 @@ class Worker(QObject):
         return traces
 
 
-class Engine(QObject):
+class Engine(_RunSignals):
     """GUI-side handle on the worker thread: requests go in by queued signals, results come out.
 
     Keep one Engine for the app's lifetime and call shutdown() before the window goes away
     (a QThread destroyed while running aborts the process).
     """
 
-    ready = Signal(object)
-    engineFailed = Signal(str)
-    modelLoaded = Signal(object)
-    modelFailed = Signal(str, str)
-    stepReady = Signal(int, str, object)
-    runFinished = Signal(object)
-    runFailed = Signal(int, str)
     busyChanged = Signal(bool)
 
     _startRequested = Signal()
