@@ -56,7 +56,9 @@ def load_state(
     params = [p for group in optimizer.param_groups for p in group["params"]]
     for index, param in enumerate(params):
         prefix = f"optim.{index}."
-        state = {k[len(prefix):]: v.to(param.device) for k, v in tensors.items() if k.startswith(prefix)}
+        # A packed state (pack_state) keeps the moments in bfloat16; AdamW wants its parameters' dtype.
+        state = {k[len(prefix):]: v.to(param.device, param.dtype) if v.is_floating_point() and v.dim() else v.to(param.device)
+                 for k, v in tensors.items() if k.startswith(prefix)}
         if state:
             if "step" in state:
                 state["step"] = state["step"].cpu()
@@ -66,6 +68,23 @@ def load_state(
     torch.set_rng_state(tensors["rng.torch"])
     rng.bit_generator.state = meta["numpy_rng"]
     return int(meta["step"]), dict(meta.get("extra", {}))
+
+
+def pack_state(run_dir: Path, out_dir: Path) -> Path:
+    """A small copy of a run's state for a commit: weights and AdamW moments in bfloat16 (the
+    moments' range needs bfloat16's exponent; float16 would flush small second moments to 0),
+    RNG and metadata as they are. A run resumed from it continues the same schedule; it is not
+    bit-identical to one that never stopped."""
+    src = run_dir / STATE_FILE
+    with safe_open(str(src), framework="pt") as f:
+        metadata = f.metadata()
+        tensors = {k: f.get_tensor(k) for k in f.keys()}
+    packed = {k: v.to(torch.bfloat16) if v.is_floating_point() and v.dim() else v for k, v in tensors.items()}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / STATE_FILE
+    with atomic.replacing(path) as tmp:
+        save_file(packed, str(tmp), metadata=metadata)
+    return path
 
 
 def saved_step(run_dir: Path) -> int:
