@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self.text.statusMessage.connect(self._status)
         self.text.stepTimeChanged.connect(self._step_time)
         self.text.settingsChanged.connect(self._save_timer.start)
-        self.evaluate = EvaluateTab(self.engine, self.theme, self.tabs)
+        self.evaluate = EvaluateTab(self.engine, self.theme, self.tabs, self.settings)
         self.tabs.addTab(self.evaluate, "Evaluate")
         self.evaluate.statusMessage.connect(self._status)
         self.evaluate.openPuzzle.connect(self.open_failed_puzzle)
@@ -235,7 +235,7 @@ class MainWindow(QMainWindow):
             self.sudoku.start_engine(self._checkpoints)
 
     def collect_settings(self) -> AppSettings:
-        s = self.text.store_settings(self.sudoku.store_settings(self.settings))
+        s = self.evaluate.store_settings(self.text.store_settings(self.sudoku.store_settings(self.settings)))
         return s.with_(theme=self.theme.name, geometry=bytes(self.saveGeometry().toBase64().data()).decode("ascii"))
 
     def save_now(self) -> None:

@@ -62,6 +62,8 @@ class AppSettings:
     pair_dataset: str = "pair"
     pair_samples: int = 2000
     pair_nfe: int = 1
+    # The Evaluate tab's last choices: plans.EvalSpec as JSON ("" = the tab's defaults).
+    evaluate_spec: str = ""
 
     def with_(self, **changes: Any) -> "AppSettings":
         return replace(self, **changes)

@@ -248,6 +248,30 @@ class EvalPanel(SideScroll):
             cells=self.cells.currentData(),
         )
 
+    def apply_spec(self, spec: EvalSpec) -> None:
+        """Show these choices (the last session's): values the controls cannot take are left as they
+        are, and a puzzle file that is gone falls back to the bundled test set."""
+        if self.task.findData(spec.task) >= 0:
+            self.set_task(spec.task)
+        self.items.setValue(spec.items)
+        if spec.nfes:
+            self.nfes.setText(" ".join(str(n) for n in spec.nfes))
+        for name, box in self.strategy_boxes.items():
+            box.setChecked(name in spec.strategies)
+        for kind, box in self.model_boxes.items():
+            box.setChecked(kind in spec.models)
+        self.seed.setValue(spec.seed)
+        self.batch_size.setValue(spec.batch_size)
+        self.clues.setValue(spec.clues)
+        self.temperature.setValue(spec.temperature)
+        if self.cells.findData(spec.cells) >= 0:
+            self.cells.setCurrentIndex(self.cells.findData(spec.cells))
+        if spec.source and Path(spec.source).is_file():
+            self.set_file(spec.source)
+        elif spec.level and self.source.findData(spec.level) >= 0:
+            self.source.setCurrentIndex(self.source.findData(spec.level))
+        self._task_changed()
+
     def set_running(self, running: bool) -> None:
         for box in self.inner.findChildren(QGroupBox):
             box.setEnabled(not running)

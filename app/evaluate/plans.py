@@ -10,7 +10,8 @@ the synthetic sets (Table 3) and the phrase pairs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,29 @@ class EvalSpec:
     clues: int = 0
     temperature: float = 0.0
     cells: str = "table3"
+
+
+def spec_from_json(text: str) -> EvalSpec | None:
+    """An EvalSpec saved as JSON (AppSettings.evaluate_spec); None when it is empty or unreadable,
+    and fields of the wrong type or unknown names are dropped, so old settings never stop the tab."""
+    try:
+        data = json.loads(text) if text else None
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    defaults = EvalSpec()
+    kept: dict[str, Any] = {}
+    for name, default in asdict(defaults).items():
+        value = data.get(name, default)
+        if isinstance(default, tuple):
+            if isinstance(value, list) and all(isinstance(v, type(default[0]) if default else (int, str)) for v in value):
+                kept[name] = tuple(value)
+        elif isinstance(default, float) and isinstance(value, (int, float)) and not isinstance(value, bool):
+            kept[name] = float(value)
+        elif type(value) is type(default):
+            kept[name] = value
+    return replace(defaults, **kept)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ Built the first time the tab is shown (pyqtgraph loads then, not at start-up).
 from __future__ import annotations
 
 import html
+import json
 import logging
 import time
 from dataclasses import asdict
@@ -35,9 +36,11 @@ from PySide6.QtWidgets import (
 
 from .. import export, messages, paths
 from ..model_run import ModelRegistry, ModelRun
+from ..settings import AppSettings
 from ..theme import Theme
 from ..worker import Engine, RunRequest, RunResult, SamplerSettings
-from .plans import PREFIX, Evaluation, Failure, Job, PlanError, cli_command, csv_text, make_evaluation
+from .plans import (PREFIX, Evaluation, Failure, Job, PlanError, cli_command, csv_text, make_evaluation,
+                    spec_from_json)
 from ..widgets import note_label
 
 log = logging.getLogger(__name__)
@@ -55,10 +58,11 @@ class EvaluateTab(QWidget):
     statusMessage = Signal(str, int)
     openPuzzle = Signal(object, str)  # Failure, checkpoint path
 
-    def __init__(self, engine: Engine, theme: Theme, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: Engine, theme: Theme, parent: QWidget | None = None, settings: AppSettings | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("evaluate_tab")
         self.engine = engine
+        self._saved_spec = (settings or AppSettings()).evaluate_spec
         self.theme = theme
         self.registry = ModelRegistry(engine, (PREFIX,), self)
         self.model_run = ModelRun(engine, self)
@@ -83,6 +87,15 @@ class EvaluateTab(QWidget):
     @property
     def built(self) -> bool:
         return self.panel is not None
+
+    def store_settings(self, s: AppSettings) -> AppSettings:
+        """The panel's choices, once the tab has been built (until then: what was saved before)."""
+        if self.built:
+            try:
+                self._saved_spec = json.dumps(asdict(self.panel.spec()))
+            except ValueError:  # a half-typed NFE list: keep the last good choices
+                pass
+        return s.with_(evaluate_spec=self._saved_spec)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -140,6 +153,9 @@ class EvaluateTab(QWidget):
         self.failure_list.itemClicked.connect(self._failure_clicked)
         self.failure_list.itemActivated.connect(self._failure_clicked)
         self.engine.busyChanged.connect(lambda _: self._update_actions())
+        restored = spec_from_json(self._saved_spec)
+        if restored is not None:
+            panel.apply_spec(restored)
         self._settings_changed()
         self._show_results()
 

@@ -10,6 +10,7 @@ import csv
 import json
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -244,3 +245,25 @@ def test_synthetic_and_phrase_figures_are_training_s(text_resources, monkeypatch
     model, _ = load_checkpoint(folder / "phrases-vmd.safetensors")
     expected = [{k: v for k, v in r.items() if k != "independent_prediction"} for r in phrase_training.score(model, 30, (1, 2), 4)]
     assert [{k: v for k, v in r.items() if k not in ("model", "checkpoint")} for r in evaluation.rows()] == expected
+
+
+def test_the_choices_come_back_in_the_next_session(qtbot, tiny_resources, monkeypatch, window_factory):
+    from app.evaluate.plans import spec_from_json
+    from app.settings import load_settings
+
+    monkeypatch.setenv(paths.RESOURCES_ENV, str(tiny_resources))
+    first = window_factory(None, AppSettings(speed=30.0))
+    tab = evaluate_tab(first)
+    choose(tab, task="generate", items=7, nfes="2 9", strategies=("top-prob", "random"), models=("vmd",), seed=3, batch=5)
+    tab.panel.clues.setValue(10)
+    first.close()
+
+    saved = load_settings()
+    second = window_factory(None, saved)
+    spec = evaluate_tab(second).panel.spec()
+    assert (spec.task, spec.items, spec.nfes, spec.models, spec.seed, spec.batch_size, spec.clues) == (
+        "generate", 7, (2, 9), ("vmd",), 3, 5, 10)
+    assert set(spec.strategies) == {"top-prob", "random"}
+    second.close()
+    assert spec_from_json('{"items": "many", "nfes": [1, "x"], "seed": 4, "gone": 1}') == replace(EvalSpec(), seed=4)
+    assert spec_from_json("not json") is None and spec_from_json("") is None
