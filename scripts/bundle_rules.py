@@ -303,17 +303,17 @@ EXCLUDED_DATAS = {
 }
 
 # -- What the app ships from resources/ ---------------------------------------------------------
-# The checkpoints the app reads: the Sudoku tab's (app/paths.py) and the Text tab's
-# (app/text/catalog.py: generation, phrase pairs, and the pair datasets' one-block synthetic
-# models). The other synthetic checkpoints (datasets D1 and D2, two blocks) are the paper's
-# Table 3 experiments, which only vmd-eval reads: 5.6 MB the app never opens.
+# The checkpoints the app reads: the Sudoku tab's (app/paths.py), the Text tab's
+# (app/text/catalog.py: generation, phrase pairs, the pair datasets' synthetic models) and the
+# Evaluate tab's (every synthetic Table 3 model, the Sudoku test set it scores on).
 # tests/test_packaging.py checks that every checkpoint the app's catalogue names is bundled.
 RESOURCE_GLOBS = [
     "checkpoints/sudoku-*.safetensors",
     "checkpoints/text-*.safetensors",
     "checkpoints/phrases-*.safetensors",
-    "checkpoints/synthetic-pair*-B1-*.safetensors",
+    "checkpoints/synthetic-*.safetensors",
     "puzzles/library.csv",
+    "puzzles/testset.csv",
     "icons/*.png",
 ]
 
