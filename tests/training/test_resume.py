@@ -10,10 +10,8 @@ def _batches(n, rng):
     return torch.from_numpy(rng.integers(0, 7, size=(n, 12))), None
 
 
-def test_interrupted_run_resumes_to_the_same_weights(tmp_path):
-    config = TrainConfig(steps=10, batch_size=8, warmup_steps=2, kl_anneal_steps=5, log_every=5, save_every_s=0.0)
-    straight = train(tiny_model(latent_dim=4), _batches, config, tmp_path / "a", progress=False)
-
+def _train_until_killed_after_five(config, run_dir):
+    """A run interrupted as it asks for its sixth batch (its state saved after step 5)."""
     calls = []
 
     def crash_after_five(n, rng):
@@ -23,7 +21,14 @@ def test_interrupted_run_resumes_to_the_same_weights(tmp_path):
         return _batches(n, rng)
 
     with pytest.raises(KeyboardInterrupt):
-        train(tiny_model(latent_dim=4), crash_after_five, config, tmp_path / "b", progress=False)
+        train(tiny_model(latent_dim=4), crash_after_five, config, run_dir, progress=False)
+
+
+def test_interrupted_run_resumes_to_the_same_weights(tmp_path):
+    config = TrainConfig(steps=10, batch_size=8, warmup_steps=2, kl_anneal_steps=5, log_every=5, save_every_s=0.0)
+    straight = train(tiny_model(latent_dim=4), _batches, config, tmp_path / "a", progress=False)
+
+    _train_until_killed_after_five(config, tmp_path / "b")
     resumed = train(tiny_model(latent_dim=4, seed=99), _batches, config, tmp_path / "b", progress=False)
 
     for (name, a), (_, b) in zip(straight.state_dict().items(), resumed.state_dict().items()):
@@ -68,16 +73,7 @@ def test_a_packed_state_is_half_the_size_and_resumes_close_to_the_straight_run(t
     config = TrainConfig(steps=10, batch_size=8, warmup_steps=2, kl_anneal_steps=5, log_every=5, save_every_s=0.0)
     straight = train(tiny_model(latent_dim=4), _batches, config, tmp_path / "a", progress=False)
 
-    calls = []
-
-    def crash_after_five(n, rng):
-        calls.append(n)
-        if len(calls) > 5:
-            raise KeyboardInterrupt
-        return _batches(n, rng)
-
-    with pytest.raises(KeyboardInterrupt):
-        train(tiny_model(latent_dim=4), crash_after_five, config, tmp_path / "b", progress=False)
+    _train_until_killed_after_five(config, tmp_path / "b")
     packed = pack_state(tmp_path / "b", tmp_path / "packed")
     assert packed.stat().st_size < 0.6 * (tmp_path / "b" / STATE_FILE).stat().st_size
     assert saved_step(tmp_path / "packed") == saved_step(tmp_path / "b") == 5
