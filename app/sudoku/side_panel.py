@@ -26,6 +26,7 @@ from ..sampler_controls import SamplerControls, run_row
 from ..theme import Theme
 from .generate_panel import GenerateButtons, GenerateControls, ModeSwitch, PuzzleMaker
 from .legend import Legend
+from ..widgets import titled_box
 
 OPTIONS = {"ghosts": "Ghost guesses", "conflicts": "Conflicts", "peers": "Row, column, box", "same_digit": "Same digit"}
 WIDTH = 360
@@ -111,11 +112,8 @@ class SidePanel(QScrollArea):
             shl.addWidget(box, index // 2, index % 2)
         layout.addWidget(show_box)
 
-        legend_box = QGroupBox("Legend", inner)
-        ll = QVBoxLayout(legend_box)
-        self.legend = Legend(theme, legend_box)
-        ll.addWidget(self.legend)
-        layout.addWidget(legend_box)
+        self.legend = Legend(theme)
+        layout.addWidget(titled_box("Legend", self.legend, inner))
         layout.addStretch(1)
 
         self.setWidget(inner)

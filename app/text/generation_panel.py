@@ -19,7 +19,7 @@ from ..sampler_controls import ControlsWording, SamplerControls, run_row
 from ..theme import Theme
 from .legend import TextLegend
 from .side import SideScroll
-from ..widgets import note_label
+from ..widgets import note_label, titled_box
 TEXT_CHOICES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("both", ("mdm", "vmd"), "MDM + VMD side by side"),
     ("mdm", ("mdm",), "MDM only"),
@@ -86,11 +86,8 @@ class GenerationPanel(SideScroll):
         rl.addWidget(self.run_hint)
         layout.addWidget(run_box)
 
-        legend_box = QGroupBox("Legend", inner)
-        ll = QVBoxLayout(legend_box)
-        self.legend = TextLegend(theme, legend_box)
-        ll.addWidget(self.legend)
-        layout.addWidget(legend_box)
+        self.legend = TextLegend(theme)
+        layout.addWidget(titled_box("Legend", self.legend, inner))
         self.finish()
         self.set_theme(theme)
 

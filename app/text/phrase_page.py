@@ -13,7 +13,6 @@ import html
 import random
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -105,17 +104,12 @@ class PhrasePage(SamplingPage):
 
         box = QGroupBox("Redraw z (VMD)", side.inner)
         bl = QVBoxLayout(box)
-        explain = QLabel("One VMD answer per click, each with a new latent z: a different answer, but a whole one.", box)
-        explain.setWordWrap(True)
-        explain.setProperty("muted", True)
-        bl.addWidget(explain)
+        bl.addWidget(note_label(box, "One VMD answer per click, each with a new latent z: a different answer, but a whole one.",
+                                muted=True))
         self.redraw_button = QPushButton("Redraw z", box)
         self.redraw_button.setObjectName("redraw_button")
         bl.addWidget(self.redraw_button)
-        self.redraw_answer = note_label(box, "", "redraw_answer", rich=True)
-        font = QFont(self.redraw_answer.font())
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        self.redraw_answer.setFont(font)
+        self.redraw_answer = note_label(box, "", "redraw_answer", rich=True, scale=1.3)
         bl.addWidget(self.redraw_answer)
         self.redraw_list = QListWidget(box)
         self.redraw_list.setObjectName("redraw_list")
@@ -127,10 +121,7 @@ class PhrasePage(SamplingPage):
 
     def _build_charts(self) -> QWidget:
         host, layout = self._content("phrase_banner")
-        self.heading = note_label(host, "", "phrase_heading", rich=True)
-        font = QFont(self.heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.heading.setFont(font)
+        self.heading = note_label(host, "", "phrase_heading", rich=True, scale=1.2)
         layout.addWidget(self.heading)
         row = QHBoxLayout()
         row.setSpacing(16)
