@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .theme import LIGHT, Theme
+from .widgets import note_label
 
 MIN_GRAPH_HEIGHT = 120
 R = TypeVar("R")
@@ -72,6 +73,24 @@ def percent_by_steps_plot(parent: QWidget, min_height: int, x_label: str,
     item.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)]])
     item.showGrid(x=False, y=True, alpha=0.15)
     return graph
+
+
+class RateFigure(QWidget):
+    """A caption above a percentage-against-steps plot: the Evaluate chart, the word-rate chart."""
+
+    def __init__(self, name: str, caption: str, min_height: int, x_label: str, theme: Theme,
+                 parent: QWidget | None = None, y_range: tuple[float, float] = (-3, 105), **label: bool) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.theme = theme
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.caption = note_label(self, caption, f"{name}_caption", **label)
+        layout.addWidget(self.caption)
+        self.graph = percent_by_steps_plot(self, min_height, x_label, y_range)
+        layout.addWidget(self.graph, 1)
+
 
 
 @dataclass(frozen=True)

@@ -9,30 +9,21 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
-from ..plots import import_pyqtgraph, percent_by_steps_plot
+from ..plots import RateFigure, import_pyqtgraph
 from ..theme import LIGHT, Theme
 from .plans import Series
-from ..widgets import note_label
 
 SYMBOLS = ("o", "s", "t", "d", "star", "p")
 GLYPHS = {"o": "●", "s": "■", "t": "▲", "d": "◆", "star": "★", "p": "⬟"}
 EMPTY_HINT = "Figures appear here batch by batch once an evaluation runs."
 
 
-class EvalChart(QWidget):
+class EvalChart(RateFigure):
     def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("eval_chart")
-        self.theme = theme
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        self.legend = note_label(self, EMPTY_HINT, "eval_chart_legend", rich=True)
-        layout.addWidget(self.legend)
-        self.graph = percent_by_steps_plot(self, 200, "NFE (network evaluations, log scale)")
-        layout.addWidget(self.graph, 1)
+        super().__init__("eval_chart", EMPTY_HINT, 200, "NFE (network evaluations, log scale)", theme, parent, rich=True)
+        self.legend = self.caption  # the series' key, written as rich text
         self.series: list[Series] = []
         self.y_label = "accuracy"
         self.set_theme(theme)

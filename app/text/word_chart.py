@@ -8,11 +8,10 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
-from ..plots import import_pyqtgraph, percent_by_steps_plot
+from ..plots import RateFigure, import_pyqtgraph
 from ..theme import LIGHT, Theme
-from ..widgets import note_label
 
 EMPTY_HINT = "No word-rate figures yet: run vmd-eval text --record on the text models"
 BLOCK_DASHES = {4: Qt.PenStyle.SolidLine, 8: Qt.PenStyle.DotLine}
@@ -27,21 +26,13 @@ def curves(rows: Sequence[dict]) -> dict[tuple[str, int | None], list[tuple[int,
     return {k: sorted(v) for k, v in out.items()}
 
 
-class WordRateChart(QWidget):
+class WordRateChart(RateFigure):
     def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("word_rate_chart")
-        self.theme = theme
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.caption = note_label(self, EMPTY_HINT, "word_rate_caption", muted=True)
-        layout.addWidget(self.caption)
         # y up to 112: the legend's two rows sit above 100 %.
-        self.graph = percent_by_steps_plot(self, 240, "steps per block", y_range=(0, 112))
+        super().__init__("word_rate_chart", EMPTY_HINT, 240, "steps per block", theme, parent, y_range=(0, 112), muted=True)
         item = self.graph.getPlotItem()
         item.setLabel("left", "words found in the training text (%)")
         self.legend = item.addLegend(offset=(10, 4), colCount=3)
-        layout.addWidget(self.graph, 1)
         self.shown: dict[tuple[str, int | None], list[tuple[int, float]]] = {}
         self.set_theme(theme)
 
