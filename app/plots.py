@@ -91,6 +91,17 @@ class RateFigure(QWidget):
         self.graph = percent_by_steps_plot(self, min_height, x_label, y_range)
         layout.addWidget(self.graph, 1)
 
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.graph.setBackground(theme.base)
+        for axis in ("left", "bottom"):
+            self.graph.getPlotItem().getAxis(axis).setTextPen(theme.text)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        """Draw the figure again in the current theme."""
+        raise NotImplementedError
+
 
 
 @dataclass(frozen=True)

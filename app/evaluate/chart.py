@@ -28,11 +28,7 @@ class EvalChart(RateFigure):
         self.y_label = "accuracy"
         self.set_theme(theme)
 
-    def set_theme(self, theme: Theme) -> None:
-        self.theme = theme
-        self.graph.setBackground(theme.base)
-        for axis in ("left", "bottom"):
-            self.graph.getPlotItem().getAxis(axis).setTextPen(theme.text)
+    def _redraw(self) -> None:
         self._draw()
 
     def show_series(self, series: Sequence[Series], y_label: str) -> None:

@@ -36,11 +36,7 @@ class WordRateChart(RateFigure):
         self.shown: dict[tuple[str, int | None], list[tuple[int, float]]] = {}
         self.set_theme(theme)
 
-    def set_theme(self, theme: Theme) -> None:
-        self.theme = theme
-        self.graph.setBackground(theme.base)
-        for axis in ("left", "bottom"):
-            self.graph.getPlotItem().getAxis(axis).setTextPen(theme.text)
+    def _redraw(self) -> None:
         if self.shown:
             self._draw()
 
