@@ -21,6 +21,11 @@ names=("$@")
 [ ${#names[@]} -eq 0 ] && names=(ar mdm-b4 vmd-b4 mdm-b8 vmd-b8)
 for name in "${names[@]}"; do
   run=runs/text128-$name
+  finished=training/resume/text128-$name/text128-$name.safetensors
+  if [ -f "$finished" ]; then  # trained to the end already: only its checkpoint was kept
+    [ -f "runs/text128-$name.safetensors" ] || cp "$finished" runs/
+    continue
+  fi
   if [ ! -f "$run/train_state.safetensors" ] && [ -d "training/resume/text128-$name" ]; then
     mkdir -p "$run" && cp training/resume/text128-"$name"/* "$run"/
   fi
