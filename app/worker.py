@@ -10,6 +10,7 @@ running slot and arrive only after the run ended.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -95,6 +96,18 @@ class RunResult:
     seconds: float
 
 
+THREADS_ENV = "VMD_ENGINE_THREADS"
+
+
+def engine_threads() -> int:
+    """CPU threads for the models: $VMD_ENGINE_THREADS, else every core but one (the GUI's)."""
+    try:
+        wanted = int(os.environ.get(THREADS_ENV, "0"))
+    except ValueError:
+        wanted = 0
+    return wanted if wanted > 0 else max(1, (os.cpu_count() or 1) - 1)
+
+
 class _RunSignals(QObject):
     """What the worker reports; the Engine re-emits each on the GUI side under the same name."""
 
@@ -132,6 +145,12 @@ class Worker(_RunSignals):
             from vmdcore.sampling import DESCRIPTIONS
 
             device = self._ensure_device()
+            import torch
+
+            # torch's own default (every core) leaves the GUI thread none: measured on a 2-core
+            # machine with one core busy, a batch-1 solve took 5.1 s on 2 threads, 0.54 s on 1
+            # (docs/results/performance.md).
+            torch.set_num_threads(engine_threads())
             info = EngineInfo(device=describe(device), strategies=tuple(DESCRIPTIONS.items()))
         except Exception as exc:
             log.exception("engine start failed")

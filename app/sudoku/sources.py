@@ -26,7 +26,7 @@ from vmdcore.sudoku import (
     read_puzzle_file,
 )
 
-from .. import messages, paths
+from .. import export, messages, paths
 from ..background import BackgroundRunner
 from ..theme import Theme
 from . import dialogs
@@ -120,9 +120,9 @@ class PuzzleSources(QObject):
         grid = self._current()
         text = format_grid(grid) if path.suffix.lower() == ".sdk" else format_line(grid)
         try:
-            path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-        except OSError as exc:
-            messages.show_error(self._widget, "Save puzzle", f"Could not write {path}:\n{exc.strerror or exc}")
+            export.write_text(path, text.rstrip("\n") + "\n")
+        except export.ExportError as exc:
+            messages.show_error(self._widget, "Save puzzle", str(exc))
             return False
         self.statusMessage.emit(f"Saved {path.name}.", 4000)
         return True

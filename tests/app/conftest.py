@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import os
 import pytest
 from PySide6 import QtGui, QtWidgets  # noqa: F401  (fail loudly when Qt cannot load)
 
@@ -98,8 +99,14 @@ def single_torch_thread():
 
     before = torch.get_num_threads()
     torch.set_num_threads(1)
+    saved = os.environ.get("VMD_ENGINE_THREADS")
+    os.environ["VMD_ENGINE_THREADS"] = "1"  # the engine thread sets torch's count when it starts
     yield
     torch.set_num_threads(before)
+    if saved is None:
+        os.environ.pop("VMD_ENGINE_THREADS", None)
+    else:
+        os.environ["VMD_ENGINE_THREADS"] = saved
 
 
 @pytest.fixture

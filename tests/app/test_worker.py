@@ -142,3 +142,17 @@ def test_the_device_name_comes_from_vmdcore(qtbot, engine, monkeypatch):
     with qtbot.waitSignal(engine.ready, timeout=30_000) as ready:
         engine.start()
     assert ready.args[0].device == "NVIDIA Test GPU"
+
+
+def test_the_engine_leaves_a_core_for_the_window(monkeypatch):
+    from app import worker
+
+    monkeypatch.delenv(worker.THREADS_ENV, raising=False)
+    monkeypatch.setattr(worker.os, "cpu_count", lambda: 8)
+    assert worker.engine_threads() == 7
+    monkeypatch.setattr(worker.os, "cpu_count", lambda: 1)
+    assert worker.engine_threads() == 1
+    monkeypatch.setenv(worker.THREADS_ENV, "3")
+    assert worker.engine_threads() == 3
+    monkeypatch.setenv(worker.THREADS_ENV, "many")
+    assert worker.engine_threads() == 1
