@@ -247,12 +247,33 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+MAX_PARAMETERS = 200_000_000  # the bundled models have under 5 M
+
+
+def _parameter_estimate(config: ModelConfig) -> int:
+    """An upper estimate of a declared model's parameter count, from its settings alone."""
+    d = config.d_model
+    layers = config.n_layers + config.encoder_layers + 1
+    per_layer = (4 + 2 * config.mlp_ratio) * d * d + 8 * d * (config.latent_dim + 1) + 4 * d
+    return int(2 * layers * per_layer + 2 * (config.vocab_size + config.seq_len + 81) * d * 2)
+
+
 def _expected_tensors(info: CheckpointInfo, name: str) -> dict[str, tuple[tuple[int, ...], bool]]:
     """(shape, is floating point) of every tensor the declared model has, worked out on the meta
     device: settings from a file are not trusted to be small enough to allocate."""
     try:
-        with torch.device("meta"):
+        try:
+            with torch.device("meta"):
+                model = DiffusionModel(info.config)
+        except ModuleNotFoundError:
+            # The packaged app leaves torch._dynamo out, and torch initialises meta tensors
+            # through it; there the size is bounded by an estimate and the model built for real.
+            if _parameter_estimate(info.config) > MAX_PARAMETERS:
+                raise CheckpointError(f"{name}: its declared model is too large to load "
+                                      f"(about {_parameter_estimate(info.config) / 1e6:.0f} M parameters)") from None
             model = DiffusionModel(info.config)
+    except CheckpointError:
+        raise
     except Exception as exc:  # any construction failure means settings this code cannot build
         raise CheckpointError(f"{name}: its model settings cannot be built: {exc}") from exc
     if info.inference_only:

@@ -243,3 +243,26 @@ def test_any_metadata_gives_an_info_or_a_checkpoint_error(tmp_path, data):
     else:
         assert len(info.vocabulary) == info.config.vocab_size
         assert isinstance(info.recipe, dict) and isinstance(info.metrics, dict)
+
+
+def test_without_torch_dynamo_checkpoints_still_load_and_huge_ones_are_refused(tmp_path, monkeypatch):
+    """The packaged app has no torch._dynamo, through which torch initialises meta tensors."""
+    from pathlib import Path
+
+    import vmdcore.checkpoint as checkpoint
+    from vmdcore.checkpoint import CheckpointError, load_checkpoint
+
+    ROOT = Path(__file__).resolve().parents[2]
+    real = checkpoint.DiffusionModel
+
+    def no_meta(config):
+        if torch.empty(0).device.type == "meta":
+            raise ModuleNotFoundError("No module named 'torch._dynamo'")
+        return real(config)
+
+    monkeypatch.setattr(checkpoint, "DiffusionModel", no_meta)
+    model, info = load_checkpoint(ROOT / "resources" / "checkpoints" / "sudoku-mdm.safetensors")
+    assert info.kind == "mdm" and sum(p.numel() for p in model.parameters()) > 1_000_000
+    monkeypatch.setattr(checkpoint, "MAX_PARAMETERS", 1000)
+    with pytest.raises(CheckpointError, match="too large"):
+        load_checkpoint(ROOT / "resources" / "checkpoints" / "sudoku-mdm.safetensors")
