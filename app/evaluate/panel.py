@@ -249,7 +249,7 @@ class EvalPanel(SideScroll):
         )
 
     def apply_spec(self, spec: EvalSpec) -> None:
-        """Show these choices (the last session's): values the controls cannot take are left as they
+        """Show these choices (saved when the app last closed): values the controls cannot take are left as they
         are, and a puzzle file that is gone falls back to the bundled test set."""
         if self.task.findData(spec.task) >= 0:
             self.set_task(spec.task)
