@@ -268,9 +268,10 @@ def _expected_tensors(info: CheckpointInfo, name: str) -> dict[str, tuple[tuple[
         except ModuleNotFoundError:
             # The packaged app leaves torch._dynamo out, and torch initialises meta tensors
             # through it; there the size is bounded by an estimate and the model built for real.
-            if _parameter_estimate(info.config) > MAX_PARAMETERS:
+            estimate = _parameter_estimate(info.config)
+            if estimate > MAX_PARAMETERS:
                 raise CheckpointError(f"{name}: its declared model is too large to load "
-                                      f"(about {_parameter_estimate(info.config) / 1e6:.0f} M parameters)") from None
+                                      f"(about {estimate / 1e6:.0f} M parameters)") from None
             model = DiffusionModel(info.config)
     except CheckpointError:
         raise
