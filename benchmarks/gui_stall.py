@@ -4,15 +4,24 @@ Sudoku tab and while a batch evaluation runs on the Evaluate tab.
     QT_QPA_PLATFORM=offscreen python benchmarks/gui_stall.py [--write]
 
 A 5 ms QTimer records the time between its ticks; a stall is a gap beyond the tick. The app's
-own thread setting (torch's default) is left as it is; the bundled Sudoku pair is loaded.
+own engine thread count is left as it is; the bundled Sudoku pair is loaded. A watchdog thread
+samples the GUI thread's Python stack whenever a tick is overdue by more than --stack-after ms,
+so each long gap comes with where the GUI thread was (in the event loop itself means it was
+starved of CPU or of the GIL, anywhere else names the code that held it).
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import os
+import sys
 import tempfile
+import threading
 import time
+import traceback
+
+from pathlib import Path
 
 from common import load_average, merge_results, print_json
 
@@ -20,7 +29,7 @@ TICK_MS = 5
 
 
 class StallProbe:
-    def __init__(self) -> None:
+    def __init__(self, stack_after_ms: float) -> None:
         from PySide6.QtCore import QTimer
 
         self.gaps: list[float] = []
@@ -28,22 +37,40 @@ class StallProbe:
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
+        self._stack_after_s = stack_after_ms / 1000
+        self._gui_thread = threading.get_ident()
+        self._samples: collections.Counter[str] = collections.Counter()
+        self._running = threading.Event()
 
     def _tick(self) -> None:
         now = time.perf_counter()
         self.gaps.append(1000 * (now - self._last))
         self._last = now
 
+    def _watch(self) -> None:
+        while self._running.is_set():
+            time.sleep(0.01)
+            if time.perf_counter() - self._last > self._stack_after_s:
+                frame = sys._current_frames().get(self._gui_thread)
+                if frame is not None:
+                    where = traceback.extract_stack(frame)[-4:]
+                    self._samples[" <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(where))] += 1
+
     def start(self) -> None:
         self.gaps.clear()
+        self._samples.clear()
         self._last = time.perf_counter()
         self.timer.start()
+        self._running.set()
+        threading.Thread(target=self._watch, daemon=True).start()
 
     def stop(self) -> dict:
+        self._running.clear()
         self.timer.stop()
         gaps = sorted(self.gaps)
         return {"max_gap_ms": round(gaps[-1], 1) if gaps else None, "p99_gap_ms": round(gaps[int(0.99 * (len(gaps) - 1))], 1) if gaps else None,
-                "ticks": len(gaps), "load_average_1m": load_average()}
+                "gaps_over_50ms": sum(g > 50 for g in gaps), "ticks": len(gaps), "load_average_1m": load_average(),
+                "gui_stack_when_overdue": dict(self._samples.most_common(6))}
 
 
 def wait_until(app, condition, timeout_s: float) -> bool:
@@ -61,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nfe", type=int, default=20)
     parser.add_argument("--items", type=int, default=32, help="puzzles of the Evaluate tab's run")
     parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--stack-after", type=float, default=50.0, help="ms overdue before the GUI stack is sampled")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -75,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     tab = window.sudoku
     assert wait_until(app, lambda: tab._engine_ready and len(tab.models) == 2, 120), "models did not load"
-    probe = StallProbe()
+    probe = StallProbe(args.stack_after)
     results = {}
 
     finished = []

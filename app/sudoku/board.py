@@ -107,7 +107,7 @@ class SudokuBoard(QWidget):
     def board_rect(self) -> QRectF:
         side = max(9.0, min(self.width(), self.height()) - 4.0)
         side = 9.0 * int(side / 9.0)
-        return QRectF((self.width() - side) / 2.0, (self.height() - side) / 2.0, side, side)
+        return QRectF((self.width() - side) // 2, (self.height() - side) // 2, side, side)
 
     def cell_rect(self, cell: int) -> QRectF:
         board = self.board_rect()
@@ -166,7 +166,8 @@ class SudokuBoard(QWidget):
     # -- painting ----------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        # Cell fills are pixel-aligned rectangles: antialiasing them made a board's paint ~20 ms
+        # (a solve animates two boards a step); shapes that need it turn it on where drawn.
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         try:
             self._paint(painter)
@@ -246,9 +247,12 @@ class SudokuBoard(QWidget):
                     p.setPen(Qt.PenStyle.NoPen)
                     p.setBrush(colour(t.ghost, 0.45))
                     r = max(1.5, size * 0.05)
+                    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
                     p.drawEllipse(rect.center(), r, r)
+                    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
                     p.setBrush(Qt.BrushStyle.NoBrush)
 
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self._paint_grid(p, board, size)
 
         for cell in np.flatnonzero(conflicts):
