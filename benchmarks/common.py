@@ -35,10 +35,10 @@ def cpu_model() -> str:
 
 
 def app_threads() -> int:
-    """The intra-op thread count the app runs with: it never sets one, so torch's default."""
-    import torch
+    """The intra-op thread count the app's engine runs with (app.worker.engine_threads)."""
+    from app.worker import engine_threads
 
-    return torch.get_num_threads()
+    return engine_threads()
 
 
 def measured(threads: int) -> dict[str, Any]:

@@ -201,7 +201,7 @@ def markdown(result: dict) -> str:
     lines = [
         "# Performance: size and start-up",
         "",
-        f"Measured by `python benchmarks/startup.py --write` on {result['measured']}.",
+        f"Measured by `python benchmarks/startup.py --write` on {result.get('startup_measured', 'an unrecorded date')}.",
         "",
         "| | packaged (`dist/VMD/VMD`) | `python -m app` | target |",
         "|---|---|---|---|",
@@ -289,6 +289,19 @@ def _read_bundle_report() -> dict | None:
         return None
 
 
+def write_results(result: dict) -> None:
+    """Merge the start-up figures into performance.json and replace performance.md's first
+    section only: the speed benchmarks' keys and sections (benchmarks/common.py) are kept."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = RESULTS / "performance.json", RESULTS / "performance.md"
+    merged = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
+    merged.update(result)
+    json_path.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
+    old = md_path.read_text(encoding="utf-8") if md_path.exists() else ""
+    later = old.find("\n# ", 1)  # the next top-level section, written by hand or by other scripts
+    md_path.write_text(markdown(merged) + (old[later:] if later >= 0 else ""), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--app", type=Path, default=ROOT / "dist" / "VMD" / "VMD", help="the packaged program")
@@ -305,8 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown_only:
         result = json.loads((RESULTS / "performance.json").read_text(encoding="utf-8"))
         result["notes"] = result.get("notes", []) + args.note
-        (RESULTS / "performance.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-        (RESULTS / "performance.md").write_text(markdown(result), encoding="utf-8")
+        write_results(result)
         print(markdown(result))
         return 0
     if not args.app.exists():
@@ -343,16 +355,14 @@ def main(argv: list[str] | None = None) -> int:
         "source": source,
         "display": display.describe(),
         "machine": machine(),
-        "measured": time.strftime("%Y-%m-%d"),
+        "startup_measured": time.strftime("%Y-%m-%d"),
         "largest_parts": [(name, round(mb, 1)) for name, mb in largest_parts(folder)],
         "bundle_report": _read_bundle_report(),
         "notes": args.note,
     }
     print(markdown(result))
     if args.write:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "performance.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-        (RESULTS / "performance.md").write_text(markdown(result), encoding="utf-8")
+        write_results(result)
         print(f"wrote {RESULTS / 'performance.json'} and {RESULTS / 'performance.md'}")
     return 0
 
