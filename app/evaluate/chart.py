@@ -26,6 +26,8 @@ class EvalChart(RateFigure):
         self.legend = self.caption  # the series' key, written as rich text
         self.series: list[Series] = []
         self.y_label = "accuracy"
+        self._lines: dict[tuple[str, bool], tuple[object, tuple]] = {}  # (label, paper) -> (plot item, its style)
+        self._nfes: tuple[int, ...] = ()
         self.set_theme(theme)
 
     def _redraw(self) -> None:
@@ -41,14 +43,13 @@ class EvalChart(RateFigure):
         return {name: SYMBOLS[i % len(SYMBOLS)] for i, name in enumerate(names)}
 
     def _draw(self) -> None:
+        """Lines are kept between batches and only their data changed: rebuilding a plot's
+        items took ~100 ms of the GUI thread per batch (the longest stall of an evaluation)."""
         pg = import_pyqtgraph()
         item = self.graph.getPlotItem()
-        item.clear()
         item.setLabel("left", f"{self.y_label} (%)")
         shown = [s for s in self.series if s.points]
-        if not shown:
-            self.legend.setText(EMPTY_HINT)
-            return
+        wanted = {}
         symbols = self._symbols()
         keys = []
         ours = 0
@@ -59,20 +60,38 @@ class EvalChart(RateFigure):
             ours += not s.paper
             colour = self.theme.lane_colour(s.kind)
             symbol = symbols[_facet(s.label)]
-            style = Qt.PenStyle.DashLine if s.paper else Qt.PenStyle.SolidLine
-            xs, ys = [n for n, _ in s.points], [v for _, v in s.points]
-            item.plot(xs, ys, pen=pg.mkPen(colour, width=width, style=style), symbol=symbol,
-                      symbolSize=size, symbolPen=pg.mkPen(colour, width=1.5),
-                      symbolBrush=None if s.paper else colour)
+            style = (colour, width, size, symbol, s.paper)
+            wanted[(s.label, s.paper)] = (s, style)
             glyph = GLYPHS.get(symbol, "●")
             line = "╌" if s.paper else "━"
             label = html.escape(s.label).replace(" ", "&nbsp;")  # a key wraps between keys, never inside one
             keys.append(f"<span style='color:{colour}'>{line}{glyph}</span>&nbsp;{label}")
-        nfes = sorted({n for s in shown for n, _ in s.points})
-        item.getAxis("bottom").setTicks([[(math.log10(n), str(n)) for n in nfes]])
-        low, high = math.log10(nfes[0]), math.log10(nfes[-1])
-        item.setXRange(low - 0.08, high + 0.08 if high > low else low + 0.08, padding=0)
-        self.legend.setText(" &nbsp; ".join(keys))
+        for key in [k for k, (_, style) in self._lines.items() if k not in wanted or wanted[k][1] != style]:
+            item.removeItem(self._lines.pop(key)[0])
+        for key, (s, style) in wanted.items():
+            xs, ys = [n for n, _ in s.points], [v for _, v in s.points]
+            if key in self._lines:
+                self._lines[key][0].setData(xs, ys)
+                continue
+            colour, width, size, symbol, paper = style
+            pen_style = Qt.PenStyle.DashLine if paper else Qt.PenStyle.SolidLine
+            self._lines[key] = (item.plot(xs, ys, pen=pg.mkPen(colour, width=width, style=pen_style), symbol=symbol,
+                                          symbolSize=size, symbolPen=pg.mkPen(colour, width=1.5),
+                                          symbolBrush=None if paper else colour), style)
+        if not shown:
+            self._set_legend(EMPTY_HINT)
+            return
+        nfes = tuple(sorted({n for s in shown for n, _ in s.points}))
+        if nfes != self._nfes:
+            self._nfes = nfes
+            item.getAxis("bottom").setTicks([[(math.log10(n), str(n)) for n in nfes]])
+            low, high = math.log10(nfes[0]), math.log10(nfes[-1])
+            item.setXRange(low - 0.08, high + 0.08 if high > low else low + 0.08, padding=0)
+        self._set_legend(" &nbsp; ".join(keys))
+
+    def _set_legend(self, text: str) -> None:
+        if text != self.legend.text():
+            self.legend.setText(text)
 
 
 def _facet(label: str) -> str:

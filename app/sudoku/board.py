@@ -199,56 +199,70 @@ class SudokuBoard(QWidget):
         ghost_font.setPixelSize(max(7, int(size * 0.40)))
         ghost_font.setItalic(True)
 
+        # Per-cell values as Python lists and colours built once: a solve repaints two boards a
+        # step, and numpy scalar access and QColor construction per cell were most of a paint.
+        digits = f.digits.tolist()
+        clue_flags = f.clues.tolist()
+        committed = f.committed.tolist()
+        fill_alpha = (t.model_fill_min + (t.model_fill_max - t.model_fill_min) * np.clip(f.confidence, 0.0, 1.0)).tolist()
+        ghosts = f.ghosts.tolist()
+        ghost_alpha = (0.35 + 0.45 * np.clip(f.ghost_confidence, 0.0, 1.0)).tolist()
+        peer_flags, same_flags, conflict_flags = peers.tolist(), same.tolist(), conflicts.tolist()
+        clue_fill, committed_fill = QColor(t.clue_fill), colour(t.committed_now, t.committed_now_alpha)
+        peer_fill = colour(t.peer_fill, 0.07 if t.dark else 0.045)
+        same_fill, selection_fill = colour(t.same_digit_fill, 0.28), colour(t.selection, 0.50)
+        hatch = QBrush(colour(t.conflict, 0.35), Qt.BrushStyle.BDiagPattern)
+        conflict_pen, clue_pen, model_pen = QColor(t.conflict), QColor(t.clue_text), QColor(t.model_text)
+        dot_brush = QBrush(colour(t.ghost, 0.45))
+        dot_radius = max(1.5, size * 0.05)
+        centre = Qt.AlignmentFlag.AlignCenter
+        left, top = board.left(), board.top()
+
         for cell in range(CELLS):
-            rect = self.cell_rect(cell)
-            digit = int(f.digits[cell])
-            is_clue = bool(f.clues[cell])
+            row, col = divmod(cell, 9)
+            rect = QRectF(left + col * size, top + row * size, size, size)
+            digit = digits[cell]
+            is_clue = clue_flags[cell]
             if is_clue:
-                p.fillRect(rect, QColor(t.clue_fill))
+                p.fillRect(rect, clue_fill)
             elif digit and f.model:
-                level = float(np.clip(f.confidence[cell], 0.0, 1.0))
-                alpha = t.model_fill_min + (t.model_fill_max - t.model_fill_min) * level
-                p.fillRect(rect, colour(t.model_fill, alpha))
-            if f.committed[cell]:
-                p.fillRect(rect.adjusted(1, 1, -1, -1), colour(t.committed_now, t.committed_now_alpha))
-            if peers[cell] and cell != selected:
-                p.fillRect(rect, colour(t.peer_fill, 0.07 if t.dark else 0.045))
-            if same[cell] and cell != selected:
-                p.fillRect(rect, colour(t.same_digit_fill, 0.28))
-            if cell == selected:
-                p.fillRect(rect, colour(t.selection, 0.50))
-            if conflicts[cell]:
-                hatch = QBrush(colour(t.conflict, 0.35), Qt.BrushStyle.BDiagPattern)
+                p.fillRect(rect, colour(t.model_fill, fill_alpha[cell]))
+            if committed[cell]:
+                p.fillRect(rect.adjusted(1, 1, -1, -1), committed_fill)
+            if cell != selected:
+                if peer_flags[cell]:
+                    p.fillRect(rect, peer_fill)
+                if same_flags[cell]:
+                    p.fillRect(rect, same_fill)
+            else:
+                p.fillRect(rect, selection_fill)
+            if conflict_flags[cell]:
                 p.fillRect(rect, hatch)
 
             if digit:
-                if conflicts[cell]:
-                    pen = QColor(t.conflict)
+                if conflict_flags[cell]:
+                    p.setPen(conflict_pen)
                 elif is_clue or not f.model:
-                    pen = QColor(t.clue_text)
+                    p.setPen(clue_pen)
                 else:
-                    pen = QColor(t.model_text)
+                    p.setPen(model_pen)
                 if is_clue:
                     p.setFont(clue_font)
-                elif f.committed[cell]:
+                elif committed[cell]:
                     p.setFont(now_font)
                 else:
                     p.setFont(model_font if f.model else clue_font)
-                p.setPen(pen)
-                p.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(digit))
+                p.drawText(rect, centre, str(digit))
             elif f.model:
-                ghost = int(f.ghosts[cell])
-                if self.show_ghosts and ghost:
-                    level = float(np.clip(f.ghost_confidence[cell], 0.0, 1.0))
+                if self.show_ghosts and ghosts[cell]:
                     p.setFont(ghost_font)
-                    p.setPen(colour(t.ghost, 0.35 + 0.45 * level))
-                    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(ghost))
+                    p.setPen(colour(t.ghost, ghost_alpha[cell]))
+                    p.drawText(rect, centre, str(ghosts[cell]))
                 else:
                     p.setPen(Qt.PenStyle.NoPen)
-                    p.setBrush(colour(t.ghost, 0.45))
-                    r = max(1.5, size * 0.05)
+                    p.setBrush(dot_brush)
                     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-                    p.drawEllipse(rect.center(), r, r)
+                    p.drawEllipse(rect.center(), dot_radius, dot_radius)
                     p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
                     p.setBrush(Qt.BrushStyle.NoBrush)
 
