@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=0, help="intra-op threads (default: the app's, torch's default)")
+    parser.add_argument("--threads", type=int, default=0, help="intra-op threads (default: the app's engine threads, app.worker.engine_threads)")
     parser.add_argument("--puzzles", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--nfe", type=int, default=10)

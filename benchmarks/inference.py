@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=0, help="intra-op threads (default: the app's, torch's default)")
+    parser.add_argument("--threads", type=int, default=0, help="intra-op threads (default: the app's engine threads, app.worker.engine_threads)")
     parser.add_argument("--puzzles", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--big-batch", type=int, default=256)
