@@ -1,16 +1,40 @@
 #!/usr/bin/env bash
-# Once scripts/train_text_models.sh has trained all five context-128 models: bundle them as the
-# Text tab's models and measure them into docs/results/text.{md,json} (each checkpoint's
-# metadata gets its figures: --record), then plot the word rates.
-#   scripts/bundle_text_models.sh
+# Once scripts/train_text_models.sh has trained the five context-128 models: measure each one
+# (its figures go into its metadata: --record), bundle them as the Text tab's models, join the
+# five reports into docs/results/text.{md,json} and plot the word rates.
+#   scripts/bundle_text_models.sh            measure what is not measured yet, then bundle all five
+#   scripts/bundle_text_models.sh mdm-b4 ... only measure these (into runs/text-bundle/); bundle nothing
+# A model is measured once: its copy in runs/text-bundle/ and the report beside it are kept until
+# runs/text128-<name>.safetensors changes, so a stopped run goes on where it stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${CORPUS:-../shared/data/tinyshakespeare.txt}
-NAMES=(ar mdm-b4 vmd-b4 mdm-b8 vmd-b8)
-for name in "${NAMES[@]}"; do
-  [ -f "runs/text128-$name.safetensors" ] || { echo "runs/text128-$name.safetensors is missing: scripts/train_text_models.sh $name" >&2; exit 1; }
+THREADS=${THREADS:-1}
+STAGE=runs/text-bundle
+ALL=(ar mdm-b4 vmd-b4 mdm-b8 vmd-b8)
+names=("$@")
+[ ${#names[@]} -eq 0 ] && names=("${ALL[@]}")
+mkdir -p "$STAGE"
+for name in "${names[@]}"; do
+  trained=runs/text128-$name.safetensors
+  staged=$STAGE/text-$name.safetensors
+  report=$STAGE/text-$name.json
+  [ -f "$trained" ] || { echo "$trained is missing: scripts/train_text_models.sh $name" >&2; exit 1; }
+  if [ -f "$report" ] && [ "$report" -nt "$trained" ]; then
+    echo "text-$name: measured already ($report)"; continue
+  fi
+  cp "$trained" "$staged"
+  .venv/bin/vmd-eval text --checkpoint "$staged" --phrase-checkpoint --corpus "$CORPUS" --nfe 1 2 4 8 \
+    --word-prompts 128 --record --threads "$THREADS" --json "$report.part" > "$STAGE/text-$name.log" 2>&1
+  mv "$report.part" "$report"
+  echo "text-$name: measured ($report)"
 done
-for name in "${NAMES[@]}"; do cp "runs/text128-$name.safetensors" "resources/checkpoints/text-$name.safetensors"; done
-.venv/bin/vmd-eval text --phrase-checkpoint --corpus "$CORPUS" --nfe 1 2 4 8 --word-prompts 128 --record --threads 1 \
-  --json docs/results/text.json --markdown docs/results/text.md
+[ $# -gt 0 ] && exit 0
+reports=()
+for name in "${ALL[@]}"; do
+  cp "$STAGE/text-$name.safetensors" "resources/checkpoints/text-$name.safetensors"
+  reports+=("$STAGE/text-$name.json")
+done
+.venv/bin/vmd-eval text --merge "${reports[@]}" --json docs/results/text.json --markdown docs/results/text.md > /dev/null
 .venv/bin/python scripts/plot_text_words.py docs/results/text.json --png docs/results/text-words.png
+echo "bundled the five text models; docs/results/text.{md,json} and text-words.png rewritten"

@@ -107,6 +107,8 @@ def add_eval(sub) -> None:
     p.add_argument("--markdown", type=Path)
     p.add_argument("--record", action="store_true",
                    help="write each model's figures (and the command) into its checkpoint's metadata")
+    p.add_argument("--merge", type=Path, nargs="+", metavar="REPORT",
+                   help="evaluate nothing: join earlier --json reports (one per model, say) into one --json/--markdown")
     p.add_argument("--threads", type=int, default=0)
 
 
@@ -117,12 +119,15 @@ def _existing(given: list[Path] | None, bundled: list[str]) -> list[Path]:
 
 
 def evaluate(args, command: str) -> None:
+    if args.merge:
+        _write_report(merged_report(args.merge), args)
+        return
     text_paths = _existing(args.checkpoint, BUNDLED_TEXT)
     phrase_paths = _existing(args.phrase_checkpoint, BUNDLED_PHRASES)
     if not text_paths and not phrase_paths:
         raise SystemExit("vmd-eval text: no checkpoints given and none bundled yet; train them first "
                          "(vmd-train text --model ... --corpus PATH, vmd-train phrases --model ...)")
-    report: dict = {"rows": [], "phrase": [], "samples": []}
+    report: dict = {"commands": [command], "rows": [], "phrase": [], "samples": []}
     try:
         if text_paths:
             if args.corpus is None:
@@ -149,7 +154,37 @@ def evaluate(args, command: str) -> None:
         raise SystemExit(f"vmd-eval text: {exc}") from exc
     if args.record:
         _record(text_paths + phrase_paths, report, command)
-    markdown = text_eval.format_markdown(report, command)
+    _write_report(report, args)
+
+
+REPORT_LISTS = ("rows", "phrase", "samples", "words")
+
+
+def merged_report(paths: list[Path]) -> dict:
+    """One report from several, in the order given; they must have scored the same corpus."""
+    merged: dict = {"commands": [], **{key: [] for key in REPORT_LISTS}}
+    for path in paths:
+        try:
+            part = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"vmd-eval text: cannot read the report {path}: {exc}") from exc
+        if not isinstance(part, dict) or "rows" not in part:
+            raise SystemExit(f"vmd-eval text: {path} is not a vmd-eval text --json report")
+        corpus = part.get("corpus")
+        if corpus and merged.get("corpus", corpus)["sha256"] != corpus["sha256"]:
+            raise SystemExit(f"vmd-eval text: {path} scored another corpus than the reports before it")
+        if corpus:
+            merged["corpus"] = corpus
+        merged["commands"] += [c for c in part.get("commands", []) if c not in merged["commands"]]
+        for key in REPORT_LISTS:
+            merged[key] += part.get(key, [])
+    if not merged["words"]:
+        del merged["words"]
+    return merged
+
+
+def _write_report(report: dict, args) -> None:
+    markdown = text_eval.format_markdown(report, "\n    ".join(report["commands"]))
     print(markdown)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

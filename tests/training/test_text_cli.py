@@ -95,6 +95,35 @@ def test_eval_writes_the_table_five_json_layout_with_phrase_rates_and_samples(te
     assert [r["nfe"] for r in read_info(phrase_models["vmd"]).metrics["evaluation"]["phrase"]] == [1, 2]
 
 
+def test_per_model_reports_merge_into_one_table(text_models, corpus, tmp_path):
+    parts = []
+    for kind in ("ar", "mdm"):
+        parts.append(tmp_path / f"{kind}.json")
+        eval_main(["text", "--checkpoint", str(text_models[kind]), "--phrase-checkpoint", "--corpus", str(corpus),
+                   "--nfe", "1", "--samples-per-nfe", "1", "--word-prompts", "2", "--word-length", "8",
+                   "--json", str(parts[-1])])
+    merged, markdown = tmp_path / "text.json", tmp_path / "text.md"
+    eval_main(["text", "--merge", *map(str, parts), "--json", str(merged), "--markdown", str(markdown)])
+    data = json.loads(merged.read_text())
+    singles = [json.loads(p.read_text()) for p in parts]
+    assert data["rows"] == singles[0]["rows"] + singles[1]["rows"]
+    assert [w["model"] for w in data["words"]] == ["ar", "mdm"]
+    assert data["corpus"] == singles[0]["corpus"]
+    table = markdown.read_text()
+    assert all(f"--checkpoint {text_models[kind]}" in table for kind in ("ar", "mdm"))
+    assert "| BD3-LM block 4 / 8 |" in table and "Word rate" in table
+    other = json.loads(parts[1].read_text())
+    other["corpus"]["sha256"] = "0" * 64
+    parts[1].write_text(json.dumps(other))
+    with pytest.raises(SystemExit) as exc:
+        eval_main(["text", "--merge", *map(str, parts), "--json", str(merged)])
+    assert "another corpus" in str(exc.value)
+    parts[1].write_text("{not json")
+    with pytest.raises(SystemExit) as exc:
+        eval_main(["text", "--merge", *map(str, parts), "--json", str(merged)])
+    assert "cannot read the report" in str(exc.value)
+
+
 def test_missing_corpus_and_wrong_task_are_reported_clearly(tmp_path, phrase_models):
     with pytest.raises(SystemExit) as exc:
         train_main(["text", "--model", "mdm", "--corpus", str(tmp_path / "none.txt"), *TINY,
