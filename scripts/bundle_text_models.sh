@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Once scripts/train_text_models.sh has trained the five context-128 models: measure each one
 # (its figures go into its metadata: --record), bundle them as the Text tab's models, join the
-# five reports into docs/results/text.{md,json} and plot the word rates.
+# five reports and the phrase-pair models' into docs/results/text.{md,json} and plot the word rates.
 #   scripts/bundle_text_models.sh            measure what is not measured yet, then bundle all five
 #   scripts/bundle_text_models.sh mdm-b4 ... only measure these (into runs/text-bundle/); bundle nothing
 # A model is measured once: its copy in runs/text-bundle/ and the report beside it are kept until
@@ -30,11 +30,17 @@ for name in "${names[@]}"; do
   echo "text-$name: measured ($report)"
 done
 [ $# -gt 0 ] && exit 0
+phrases=$STAGE/phrases.json  # the bundled phrase-pair models, so that text.md has their rates too
+if ! [ -f "$phrases" ] || [ resources/checkpoints/phrases-vmd.safetensors -nt "$phrases" ]; then
+  .venv/bin/vmd-eval text --checkpoint --phrase-checkpoint resources/checkpoints/phrases-{mdm,vmd}.safetensors \
+    --record --threads "$THREADS" --json "$phrases.part" > "$STAGE/phrases.log" 2>&1
+  mv "$phrases.part" "$phrases"
+fi
 reports=()
 for name in "${ALL[@]}"; do
   cp "$STAGE/text-$name.safetensors" "resources/checkpoints/text-$name.safetensors"
   reports+=("$STAGE/text-$name.json")
 done
-.venv/bin/vmd-eval text --merge "${reports[@]}" --json docs/results/text.json --markdown docs/results/text.md > /dev/null
+.venv/bin/vmd-eval text --merge "${reports[@]}" "$phrases" --json docs/results/text.json --markdown docs/results/text.md > /dev/null
 .venv/bin/python scripts/plot_text_words.py docs/results/text.json --png docs/results/text-words.png
 echo "bundled the five text models; docs/results/text.{md,json} and text-words.png rewritten"
