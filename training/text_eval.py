@@ -17,6 +17,7 @@ from . import phrases as phrase_training
 from .text import model_label
 from .text_data import Corpus, held_out_windows
 from .text_likelihood import LikelihoodSettings, block_length, estimate_nll, uses_exact_masks
+from .text_targets import targets_section
 
 log = logging.getLogger("vmd.text")
 
@@ -133,10 +134,12 @@ def word_rate_table(words: list[dict]) -> list[str]:
 def format_markdown(report: dict, command: str) -> str:
     rows, phrase, samples = report["rows"], report["phrase"], report.get("samples", [])
     corpus = report.get("corpus", {})
-    lines = ["# Text (paper Table 5) and the phrase-pair set", "", "Made by:", "", f"    {command}", ""]
+    lines = ["# Text (paper Table 5) and the phrase-pair set", "", "Made by:", "", f"    {command}", "",
+             *targets_section(report)]
     if rows:
         name = corpus.get("name", "held-out text")
-        lines += [f"| model | PPL, paper (text8) | PPL, ours ({name}) |", "|---|---|---|"]
+        lines += ["## Held-out perplexity (paper Table 5)", "",
+                  f"| model | PPL, paper (text8) | PPL, ours ({name}) |", "|---|---|---|"]
         for label, keys, paper in PAPER_TABLE5:
             ours = " / ".join(_ours(rows, k) for k in keys) if keys else "-"
             lines.append(f"| {label} | {paper} | {ours} |")
