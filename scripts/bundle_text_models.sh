@@ -6,6 +6,9 @@
 #   scripts/bundle_text_models.sh mdm-b4 ... only measure these (into runs/text-bundle/); bundle nothing
 # A model is measured once: its copy in runs/text-bundle/ and the report beside it are kept until
 # runs/text128-<name>.safetensors changes, so a stopped run goes on where it stopped.
+# Cost on one core of the build machine: the MDMs' and AR's full held-out bound ~10 minutes each;
+# a VMD's, importance-weighted over 16 draws of z, up to ~20 s per window of 128 characters under load,
+# so hours for all 871; measure the two VMDs side by side (THREADS=1, one process each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${CORPUS:-../shared/data/tinyshakespeare.txt}
