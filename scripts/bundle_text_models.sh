@@ -34,7 +34,8 @@ for name in "${names[@]}"; do
 done
 [ $# -gt 0 ] && exit 0
 phrases=$STAGE/phrases.json  # the bundled phrase-pair models, so that text.md has their rates too
-if ! [ -f "$phrases" ] || [ resources/checkpoints/phrases-vmd.safetensors -nt "$phrases" ]; then
+if ! [ -f "$phrases" ] || [ resources/checkpoints/phrases-mdm.safetensors -nt "$phrases" ] \
+   || [ resources/checkpoints/phrases-vmd.safetensors -nt "$phrases" ]; then
   .venv/bin/vmd-eval text --checkpoint --phrase-checkpoint resources/checkpoints/phrases-{mdm,vmd}.safetensors \
     --record --threads "$THREADS" --json "$phrases.part" > "$STAGE/phrases.log" 2>&1
   mv "$phrases.part" "$phrases"
