@@ -8,11 +8,14 @@
 # runs/text128-<name>.safetensors changes, so a stopped run goes on where it stopped.
 # Cost on one core of the build machine: the MDMs' and AR's full held-out bound ~10 minutes each;
 # a VMD's, importance-weighted over 16 draws of z, up to ~20 s per window of 128 characters under load,
-# so hours for all 871; measure the two VMDs side by side (THREADS=1, one process each).
+# so hours for all 871 at K=16. IW_SAMPLES (default 4) sets K for the full split: the estimate stays an
+# upper bound on the VMD's perplexity, a little looser than at K=16 (docs/results/text-training.md
+# gives the gap on the first 16 windows). Measure the two VMDs side by side (THREADS=1, one process each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${CORPUS:-../shared/data/tinyshakespeare.txt}
 THREADS=${THREADS:-1}
+IW_SAMPLES=${IW_SAMPLES:-4}
 STAGE=runs/text-bundle
 ALL=(ar mdm-b4 vmd-b4 mdm-b8 vmd-b8)
 names=("$@")
@@ -28,7 +31,7 @@ for name in "${names[@]}"; do
   fi
   cp "$trained" "$staged"
   .venv/bin/vmd-eval text --checkpoint "$staged" --phrase-checkpoint --corpus "$CORPUS" --nfe 1 2 4 8 \
-    --word-prompts 128 --record --threads "$THREADS" --json "$report.part" > "$STAGE/text-$name.log" 2>&1
+    --word-prompts 128 --iw-samples "$IW_SAMPLES" --record --threads "$THREADS" --json "$report.part" > "$STAGE/text-$name.log" 2>&1
   mv "$report.part" "$report"
   echo "text-$name: measured ($report)"
 done
