@@ -30,18 +30,22 @@ for name in "${names[@]}"; do
     echo "text-$name: measured already ($report)"; continue
   fi
   cp "$trained" "$staged"
+  rm -f "$report"
+  # The report is written last, so a report exists only for a finished measurement (the command
+  # recorded in it names its final path).
   .venv/bin/vmd-eval text --checkpoint "$staged" --phrase-checkpoint --corpus "$CORPUS" --nfe 1 2 4 8 \
-    --word-prompts 128 --iw-samples "$IW_SAMPLES" --record --threads "$THREADS" --json "$report.part" > "$STAGE/text-$name.log" 2>&1
-  mv "$report.part" "$report"
+    --word-prompts 128 --iw-samples "$IW_SAMPLES" --record --threads "$THREADS" --json "$report" > "$STAGE/text-$name.log" 2>&1 \
+    || { rm -f "$report"; echo "text-$name: measurement failed, see $STAGE/text-$name.log" >&2; exit 1; }
   echo "text-$name: measured ($report)"
 done
 [ $# -gt 0 ] && exit 0
 phrases=$STAGE/phrases.json  # the bundled phrase-pair models, so that text.md has their rates too
 if ! [ -f "$phrases" ] || [ resources/checkpoints/phrases-mdm.safetensors -nt "$phrases" ] \
    || [ resources/checkpoints/phrases-vmd.safetensors -nt "$phrases" ]; then
+  rm -f "$phrases"
   .venv/bin/vmd-eval text --checkpoint --phrase-checkpoint resources/checkpoints/phrases-{mdm,vmd}.safetensors \
-    --record --threads "$THREADS" --json "$phrases.part" > "$STAGE/phrases.log" 2>&1
-  mv "$phrases.part" "$phrases"
+    --record --threads "$THREADS" --json "$phrases" > "$STAGE/phrases.log" 2>&1 \
+    || { rm -f "$phrases"; echo "phrase models: measurement failed, see $STAGE/phrases.log" >&2; exit 1; }
 fi
 reports=()
 for name in "${ALL[@]}"; do

@@ -9,7 +9,7 @@ WORD_RATE_LEAD = 0.15
 WORD_RATE_NFE = 2
 PHRASE_VALID_GOAL = 0.99
 PHRASE_TV_GOAL = 0.1
-WHERE_TRIED = "[text-training.md](text-training.md)"
+WHERE_TRIED = "[text-training.md, Where the goals stand](text-training.md#where-the-goals-stand)"
 
 
 def _find(rows: list[dict], **want) -> dict | None:
