@@ -6,11 +6,10 @@
 #   scripts/bundle_text_models.sh mdm-b4 ... only measure these (into runs/text-bundle/); bundle nothing
 # A model is measured once: its copy in runs/text-bundle/ and the report beside it are kept until
 # runs/text128-<name>.safetensors changes, so a stopped run goes on where it stopped.
-# Cost on one core of the build machine: the MDMs' and AR's full held-out bound ~10 minutes each;
-# a VMD's, importance-weighted over 16 draws of z, up to ~20 s per window of 128 characters under load,
-# so hours for all 871 at K=16. IW_SAMPLES (default 4) sets K for the full split: the estimate stays an
-# upper bound on the VMD's perplexity, a little looser than at K=16 (docs/results/text-training.md
-# gives the gap on the first 16 windows). Measure the two VMDs side by side (THREADS=1, one process each).
+# Cost on one thread of the build machine (2026-12-07): 3-8 minutes for the AR or an MDM; a VMD is
+# scored under K draws of z (IW_SAMPLES, default 4): 22-36 minutes at K=4, ~4 hours at K=16. K=4 is a
+# little looser (docs/results/text-training.md gives the gap on the first 16 windows). Measure the two
+# VMDs side by side (THREADS=1, one process each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${CORPUS:-../shared/data/tinyshakespeare.txt}
@@ -30,22 +29,19 @@ for name in "${names[@]}"; do
     echo "text-$name: measured already ($report)"; continue
   fi
   cp "$trained" "$staged"
-  rm -f "$report"
-  # The report is written last, so a report exists only for a finished measurement (the command
-  # recorded in it names its final path).
+  # vmd-eval writes the report last, so a stopped measurement leaves none (or the stale one).
   .venv/bin/vmd-eval text --checkpoint "$staged" --phrase-checkpoint --corpus "$CORPUS" --nfe 1 2 4 8 \
     --word-prompts 128 --iw-samples "$IW_SAMPLES" --record --threads "$THREADS" --json "$report" > "$STAGE/text-$name.log" 2>&1 \
-    || { rm -f "$report"; echo "text-$name: measurement failed, see $STAGE/text-$name.log" >&2; exit 1; }
+    || { echo "text-$name: measurement failed, see $STAGE/text-$name.log" >&2; exit 1; }
   echo "text-$name: measured ($report)"
 done
 [ $# -gt 0 ] && exit 0
 phrases=$STAGE/phrases.json  # the bundled phrase-pair models, so that text.md has their rates too
 if ! [ -f "$phrases" ] || [ resources/checkpoints/phrases-mdm.safetensors -nt "$phrases" ] \
    || [ resources/checkpoints/phrases-vmd.safetensors -nt "$phrases" ]; then
-  rm -f "$phrases"
   .venv/bin/vmd-eval text --checkpoint --phrase-checkpoint resources/checkpoints/phrases-{mdm,vmd}.safetensors \
     --record --threads "$THREADS" --json "$phrases" > "$STAGE/phrases.log" 2>&1 \
-    || { rm -f "$phrases"; echo "phrase models: measurement failed, see $STAGE/phrases.log" >&2; exit 1; }
+    || { echo "phrase models: measurement failed, see $STAGE/phrases.log" >&2; exit 1; }
 fi
 reports=()
 for name in "${ALL[@]}"; do
